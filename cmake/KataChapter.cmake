@@ -1,0 +1,103 @@
+# kata_add_chapter(NN topic): everything one chapter needs, in one call.
+#
+#   chapters/NN_topic/*.cpp    the stubs a learner edits (+ the chapter's header)
+#   solutions/NN_topic/*.cpp   the model solutions, same file names
+#   tests/chNN_topic.cpp       the chapter's doctest cases
+#   tests/mistakes/NN_topic/*.patch   deliberate mistakes, as patches on the solution
+#
+# The tests are compiled once and linked against the stubs (KATA_TRACK=learner)
+# or the solutions (KATA_TRACK=solutions). Each doctest case becomes one ctest
+# test named "chNN <case>" with the label chNN. On the solutions track every
+# mistake patch is applied to a copy of the solution and linked against the
+# same tests: the test "mistake chNN <name>" passes only if the chapter's tests
+# fail on it.
+
+function(kata_add_chapter number topic)
+  if(KATA_CHAPTERS AND NOT number IN_LIST KATA_CHAPTERS)
+    return()
+  endif()
+  set(name "${number}_${topic}")
+  set(ch "ch${number}")
+  set(chapter_dir "${PROJECT_SOURCE_DIR}/chapters/${name}")
+  set(solution_dir "${PROJECT_SOURCE_DIR}/solutions/${name}")
+  set(test_source "${PROJECT_SOURCE_DIR}/tests/${ch}_${topic}.cpp")
+
+  file(GLOB files RELATIVE "${chapter_dir}" CONFIGURE_DEPENDS "${chapter_dir}/*.cpp")
+  if(NOT files)
+    message(FATAL_ERROR "chapters/${name} has no .cpp file to implement")
+  endif()
+  if(KATA_TRACK STREQUAL "solutions")
+    set(impl_dir "${solution_dir}")
+  else()
+    set(impl_dir "${chapter_dir}")
+  endif()
+  set(impl_sources "")
+  foreach(file IN LISTS files)
+    if(NOT EXISTS "${impl_dir}/${file}")
+      message(FATAL_ERROR "${impl_dir}/${file} is missing: the ${KATA_TRACK} track needs every file of chapters/${name}")
+    endif()
+    list(APPEND impl_sources "${impl_dir}/${file}")
+  endforeach()
+
+  # The tests, compiled once; the chapter's header comes from chapters/.
+  add_library(${ch}_tests OBJECT "${test_source}")
+  target_include_directories(${ch}_tests PUBLIC "${chapter_dir}")
+  target_link_libraries(${ch}_tests PUBLIC kata_test_support)
+
+  _kata_chapter_executable(${ch}_${topic} "${impl_sources}")
+  doctest_discover_tests(${ch}_${topic} TEST_PREFIX "${ch}/" PROPERTIES LABELS ${ch} TIMEOUT 60)
+
+  if(KATA_TRACK STREQUAL "solutions" AND KATA_MISTAKES)
+    file(GLOB patches CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/mistakes/${name}/*.patch")
+    foreach(patch IN LISTS patches)
+      _kata_add_mistake("${patch}")
+    endforeach()
+  endif()
+endfunction()
+
+# One test executable: the chapter's test objects, the doctest runner and one
+# implementation of the chapter.
+function(_kata_chapter_executable target sources)
+  add_library(${target}_impl STATIC ${sources})
+  target_include_directories(${target}_impl PUBLIC "${chapter_dir}")
+  target_link_libraries(${target}_impl PUBLIC convkata_core)
+  target_precompile_headers(${target}_impl REUSE_FROM convkata_pch)
+  # A stub names its parameters for the learner before it uses them.
+  target_compile_options(${target}_impl PRIVATE -Wno-unused-parameter)
+
+  add_executable(${target} $<TARGET_OBJECTS:${ch}_tests> $<TARGET_OBJECTS:kata_test_main>)
+  target_link_libraries(${target} PRIVATE ${target}_impl kata_test_support)
+endfunction()
+
+# A mistake: the solution with one patch applied (at configure time, with
+# `git apply`, into the build tree), built against the chapter's tests.
+function(_kata_add_mistake patch)
+  get_filename_component(mistake "${patch}" NAME_WE)
+  set(work_dir "${CMAKE_CURRENT_BINARY_DIR}/mistakes/${name}/${mistake}/work")
+  set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/mistakes/${name}/${mistake}/src")
+  file(REMOVE_RECURSE "${work_dir}")
+  file(MAKE_DIRECTORY "${work_dir}")
+  foreach(file IN LISTS files)
+    file(COPY "${solution_dir}/${file}" DESTINATION "${work_dir}")
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${solution_dir}/${file}")
+  endforeach()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${patch}")
+  find_package(Git REQUIRED QUIET)
+  execute_process(COMMAND "${GIT_EXECUTABLE}" apply --unsafe-paths -p1 "${patch}"
+                  WORKING_DIRECTORY "${work_dir}" RESULT_VARIABLE failed ERROR_VARIABLE why)
+  if(failed)
+    message(FATAL_ERROR "The mistake ${patch} no longer applies to solutions/${name}:\n${why}"
+                        "Update the patch (diff -u against the current solution).")
+  endif()
+  file(MAKE_DIRECTORY "${out_dir}")
+  set(sources "")
+  foreach(file IN LISTS files)
+    file(COPY_FILE "${work_dir}/${file}" "${out_dir}/${file}" ONLY_IF_DIFFERENT)
+    list(APPEND sources "${out_dir}/${file}")
+  endforeach()
+
+  set(target ${ch}_mistake_${mistake})
+  _kata_chapter_executable(${target} "${sources}")
+  add_test(NAME "mistake ${ch} ${mistake}" COMMAND ${target})
+  set_tests_properties("mistake ${ch} ${mistake}" PROPERTIES WILL_FAIL TRUE LABELS mistake TIMEOUT 120)
+endfunction()
