@@ -110,12 +110,13 @@ Conv1dCall golden_conv1d_call(const GoldenCase& g) {
 bool within(const GoldenCase& g, const Conv1dRanges& r) {
     const Conv1dCall c = golden_conv1d_call(g);
     const bool padded = !(c.padding.is_amount() && c.padding.amount() == 0) && !c.padding.is_valid();
-    if (c.stride != 1 && r.max_stride == 1) return false;
+    if ((c.stride != 1 && r.max_stride == 1) || c.stride > r.max_stride) return false;
+    if (c.padding.is_amount() && c.padding.amount() > r.max_padding) return false;
     if (padded && r.max_padding == 0 && !r.same_and_valid) return false;
     if ((c.padding.is_same() || c.padding.is_valid()) && !r.same_and_valid) return false;
     if (c.mode != PadMode::zeros && !r.all_modes) return false;
-    if (c.dilation != 1 && r.max_dilation == 1) return false;
-    if (c.groups != 1 && r.max_groups == 1) return false;
+    if ((c.dilation != 1 && r.max_dilation == 1) || c.dilation > r.max_dilation) return false;
+    if ((c.groups != 1 && r.max_groups == 1) || c.groups > r.max_groups) return false;
     return true;
 }
 
