@@ -1,6 +1,9 @@
 #include "conv1d_call.hpp"
 
 #include "reference.hpp"
+#include "refuse.hpp"
+
+#include "convkata/errors.hpp"
 
 #include "convkata/shape.hpp"
 
@@ -120,4 +123,44 @@ bool within(const GoldenCase& g, const Conv1dRanges& r) {
     return true;
 }
 
+Tensor3 symmetric_pad1d(const Tensor3& x, Index left, Index right) {
+    const Index L = x.dimension(2);
+    Tensor3 y(x.dimension(0), x.dimension(1), left + L + right);
+    for (Index n = 0; n < y.dimension(0); ++n)
+        for (Index c = 0; c < y.dimension(1); ++c)
+            for (Index p = 0; p < y.dimension(2); ++p) {
+                const Index i = p - left;
+                y(n, c, p) = x(n, c, i < 0 ? -i - 1 : i >= L ? 2 * L - 1 - i : i);
+            }
+    return y;
+}
+
+std::vector<Conv1dCall> check_golden_conv1d(const Conv1dRanges& ranges,
+                                            const std::function<Tensor3(const Conv1dCall&)>& conv,
+                                            const std::function<CheckOptions(const Conv1dCall&)>& options) {
+    std::vector<Conv1dCall> checked;
+    for (const GoldenCase& g : load_golden("conv1d")) {
+        if (!within(g, ranges)) continue;
+        const Conv1dCall c = golden_conv1d_call(g);
+        checked.push_back(c);
+        INFO(g.describe());
+        if (g.refused()) {
+            CHECK_REFUSES(conv(c), "conv1d");
+            continue;
+        }
+        CheckOptions o = options ? options(c) : c.options();
+        o.what = g.describe();
+        try {
+            CHECK_CLOSE(conv(c), g.output().tensor<3>(), o);
+        } catch (const convkata::not_implemented& e) {
+            FAIL_CHECK(e.what());
+            break;  // one message is enough
+        } catch (const std::exception& e) {
+            FAIL_CHECK("PyTorch computes this call, but it threw: " << e.what());
+        }
+    }
+    return checked;
+}
+
 }  // namespace kata
+

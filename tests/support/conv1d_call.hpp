@@ -10,7 +10,9 @@
 #include "convkata/padding.hpp"
 #include "convkata/tensor.hpp"
 
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace kata {
 
@@ -63,5 +65,18 @@ Conv1dCall golden_conv1d_call(const GoldenCase& c);
 // True when a golden case only uses what `ranges` allows (so a chapter's
 // function can be asked to do it).
 bool within(const GoldenCase& c, const Conv1dRanges& ranges);
+
+// x mirrored with its edge element repeated (NumPy's "symmetric" padding:
+// x1 x0 | x0 x1 ... | x_L-1 x_L-2): what reflect padding off by one gives.
+Tensor3 symmetric_pad1d(const Tensor3& x, Index left, Index right);
+
+// Every golden conv1d case within `ranges`, through a chapter's `conv`: what
+// PyTorch refuses must be refused (std::invalid_argument naming conv1d), what
+// it computes must come out close (CHECK_CLOSE with `options(call)`, or
+// call.options()). A case that throws fails on its own; the loop goes on.
+// Returns the calls checked, for the test to count.
+std::vector<Conv1dCall> check_golden_conv1d(const Conv1dRanges& ranges,
+                                            const std::function<Tensor3(const Conv1dCall&)>& conv,
+                                            const std::function<CheckOptions(const Conv1dCall&)>& options = {});
 
 }  // namespace kata
