@@ -179,3 +179,22 @@ TEST_CASE("the pad1d golden data covers every mode with outputs and refusals") {
     // Only the two modes that read the input back from its other end refuse an amount.
     CHECK(modes_refused == std::set<std::string>{"reflect", "circular"});
 }
+
+TEST_CASE("conv1d refuses every invalid call with the numbers in its message") {
+    kata::Rng rng(42);
+    const Tensor3 x = rng.tensor<3>(1, 4, 10);
+    const Tensor3 w = rng.tensor<3>(6, 4, 3);
+    using convkata::ref::conv1d;
+    CHECK_REFUSES(conv1d(x, rng.tensor<3>(6, 4, 11)), "conv1d", "10", "11");              // kernel too long
+    CHECK_REFUSES(conv1d(x, rng.tensor<3>(6, 4, 5), {}, 1, 0, 3), "conv1d", "10", "13");  // dilated kernel too long
+    CHECK_REFUSES(conv1d(x, w, {}, 0), "conv1d", "stride", "0");
+    CHECK_REFUSES(conv1d(x, w, {}, 1, -1), "conv1d", "padding", "-1");
+    CHECK_REFUSES(conv1d(x, w, {}, 1, 0, 0), "conv1d", "dilation", "0");
+    CHECK_REFUSES(conv1d(x, w, {}, 2, "same"), "conv1d", "same", "2");
+    CHECK_REFUSES(conv1d(x, rng.tensor<3>(6, 3, 3)), "conv1d", "3", "4");                 // channels
+    CHECK_REFUSES(conv1d(x, w, rng.tensor<1>(5)), "conv1d", "6", "5");                     // bias length
+    CHECK_REFUSES(conv1d(x, rng.tensor<3>(6, 4, 3), {}, 1, 0, 1, 3), "conv1d", "groups=3", "12");  // 4 channels, 3 groups
+    CHECK_REFUSES(conv1d(x, rng.tensor<3>(5, 2, 3), {}, 1, 0, 1, 2), "conv1d", "groups=2", "5");   // 5 outputs, 2 groups
+    CHECK_REFUSES(conv1d(x, w, {}, 1, 0, 1, 0), "conv1d", "groups", "0");
+    CHECK_REFUSES(conv1d(x, w, {}, 1, 10, 1, 1, PadMode::reflect), "conv1d", "reflect", "10");
+}
