@@ -1,54 +1,14 @@
-// conv1d by im2col: pad the input once, copy every window into a column of a
-// matrix, and let one matrix product (in double precision) do all the sums.
-//
-//   columns  [C/groups * K, L_out]   column i = the window of output position i
-//   weights  [OC/groups, C/groups * K]
-//   output   [OC/groups, L_out]  = weights * columns     (per sample, per group)
+// The 1-D operations: conv1d (the N-D im2col convolution of conv_nd.cpp,
+// after an explicit pad step for nn.Conv1d's padding modes), and the shape
+// questions of chapter 04.
+#include "conv_nd.hpp"
 #include "reference.hpp"
 
 #include "convkata/errors.hpp"
 
-#include <Eigen/Dense>
-
 namespace convkata::ref {
 
 namespace {
-
-using Matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-void check_conv1d_arguments(const Tensor3& input, const Tensor3& weight, const OptionalBias& bias, Index stride,
-                            const Padding& padding, Index dilation, Index groups) {
-    const char* op = "conv1d";
-    if (stride < 1) invalid(op, "non-positive stride is not supported (stride=", stride, ")");
-    if (padding.is_amount() && padding.amount() < 0) {
-        invalid(op, "negative padding is not supported (padding=", padding.amount(), ")");
-    }
-    if (dilation < 1) invalid(op, "dilation should be greater than zero, but got dilation=", dilation);
-    if (groups < 1) invalid(op, "non-positive groups is not supported (groups=", groups, ")");
-    if (padding.is_same() && stride != 1) {
-        invalid(op, "padding='same' is not supported for strided convolutions (stride=", stride, ")");
-    }
-    const Index out_channels = weight.dimension(0);
-    if (out_channels < 1) {
-        invalid(op, "expected weight to be at least 1 at dimension 0, but got weight of size ", shape_string(weight));
-    }
-    if (out_channels % groups != 0) {
-        invalid(op, "Given groups=", groups, ", expected weight to be divisible by ", groups,
-                " at dimension 0, but got weight of size ", shape_string(weight), " instead");
-    }
-    if (weight.dimension(2) < 1) {
-        invalid(op, "kernel size should be greater than zero, but got weight of size ", shape_string(weight));
-    }
-    if (input.dimension(1) != weight.dimension(1) * groups) {
-        invalid(op, "Given groups=", groups, ", weight of size ", shape_string(weight), ", expected input",
-                shape_string(input), " to have ", weight.dimension(1) * groups, " channels, but got ",
-                input.dimension(1), " channels instead");
-    }
-    if (bias && bias->dimension(0) != out_channels) {
-        invalid(op, "Given weight of size ", shape_string(weight), ", expected bias to be 1-dimensional with ",
-                out_channels, " elements, but got bias of size ", shape_string(*bias), " instead");
-    }
-}
 
 PadPair padding_pair(const Padding& padding, Index kernel, Index dilation) {
     if (padding.is_same()) return same_padding(kernel, dilation);
@@ -56,60 +16,34 @@ PadPair padding_pair(const Padding& padding, Index kernel, Index dilation) {
     return {padding.amount(), padding.amount()};
 }
 
-// nn.Conv1d pads with F.pad before it convolves: a padding the mode cannot
-// make (reflect past the edge, circular wrapping twice) refuses the conv1d.
-Tensor3 padded_input(const Tensor3& input, const PadPair& pad, PadMode mode) {
-    try {
-        return pad1d(input, pad.left, pad.right, mode);
-    } catch (const std::invalid_argument& e) {
-        invalid("conv1d", "padding_mode='", to_string(mode), "' cannot pad the input: ", e.what());
-    }
-}
-
 }  // namespace
 
 Tensor3 conv1d(const Tensor3& input, const Tensor3& weight, const OptionalBias& bias, Index stride,
                const Padding& padding, Index dilation, Index groups, PadMode padding_mode) {
-    check_conv1d_arguments(input, weight, bias, stride, padding, dilation, groups);
-    const Index kernel = weight.dimension(2);
-    const PadPair pad = padding_pair(padding, kernel, dilation);
-    const Tensor3 padded = padded_input(input, pad, padding_mode);
-
-    const Index batch = input.dimension(0);
-    const Index out_channels = weight.dimension(0);
-    const Index group_in = weight.dimension(1);
-    const Index group_out = out_channels / groups;
-    const Index padded_length = padded.dimension(2);
-    if (padded_length < dilated_kernel_size(kernel, dilation)) {
-        invalid("conv1d", "Calculated padded input size per channel: (", padded_length, "). Kernel size: (",
-                dilated_kernel_size(kernel, dilation), "). Kernel size can't be greater than actual input size");
+    if (padding.is_same() && stride != 1) {
+        invalid("conv1d", "padding='same' is not supported for strided convolutions (stride=", stride, ")");
     }
-    const Index out_length = output_size_padded(padded_length, kernel, stride, dilation);
+    const PadPair pad = padding_pair(padding, weight.dimension(2), dilation);
+    detail::ConvSpec<1> spec;
+    spec.op = "conv1d";
+    spec.stride = {stride};
+    spec.dilation = {dilation};
+    spec.pad_before = {pad.left};
+    spec.pad_after = {pad.right};
+    spec.groups = groups;
+    if (padding_mode == PadMode::zeros) return detail::convolve<1>(input, weight, bias, spec);
 
-    Tensor3 output(batch, out_channels, out_length);
-    Matrix columns(group_in * kernel, out_length);
-    for (Index g = 0; g < groups; ++g) {
-        // The weights of group g, one row per output channel: [OC/groups, C/groups * K].
-        Matrix weights(group_out, group_in * kernel);
-        for (Index o = 0; o < group_out; ++o)
-            for (Index c = 0; c < group_in; ++c)
-                for (Index k = 0; k < kernel; ++k) weights(o, c * kernel + k) = weight(g * group_out + o, c, k);
-
-        for (Index n = 0; n < batch; ++n) {
-            for (Index c = 0; c < group_in; ++c)
-                for (Index k = 0; k < kernel; ++k)
-                    for (Index i = 0; i < out_length; ++i)
-                        columns(c * kernel + k, i) = padded(n, g * group_in + c, i * stride + k * dilation);
-
-            const Matrix result = weights * columns;
-            for (Index o = 0; o < group_out; ++o) {
-                const double b = bias ? (*bias)(g * group_out + o) : 0.0;
-                for (Index i = 0; i < out_length; ++i)
-                    output(n, g * group_out + o, i) = static_cast<float>(result(o, i) + b);
-            }
-        }
+    // nn.Conv1d with another padding_mode: pad explicitly, then convolve the
+    // padded input without padding. The arguments are checked first, as given.
+    detail::check_conv<1>(input, weight, bias, spec);
+    Tensor3 padded;
+    try {
+        padded = pad1d(input, pad.left, pad.right, padding_mode);
+    } catch (const std::invalid_argument& e) {
+        invalid("conv1d", "padding_mode='", to_string(padding_mode), "' cannot pad the input: ", e.what());
     }
-    return output;
+    spec.pad_before = spec.pad_after = {0};
+    return detail::convolve<1>(padded, weight, bias, spec);
 }
 
 Tensor2 conv1d(const Tensor2& input, const Tensor3& weight, const OptionalBias& bias, Index stride,

@@ -46,6 +46,29 @@ CONVKATA_HD constexpr ShapeIndex output_size(ShapeIndex in, ShapeIndex kernel, S
     return output_size_padded(in + pad_left + pad_right, kernel, stride, dilation);
 }
 
+// The output size of a transposed convolution: the input size a convolution
+// with the same arguments would have mapped to `in` (output_padding, smaller
+// than the stride or the dilation, picks among the sizes a strided
+// convolution maps to the same `in`):
+//   out = (in - 1)*stride - 2*padding + dilation*(kernel-1) + output_padding + 1
+CONVKATA_HD constexpr ShapeIndex transposed_output_size(ShapeIndex in, ShapeIndex kernel, ShapeIndex stride = 1,
+                                                        ShapeIndex padding = 0, ShapeIndex output_padding = 0,
+                                                        ShapeIndex dilation = 1) {
+    return (in - 1) * stride - 2 * padding + dilated_kernel_size(kernel, dilation) + output_padding;
+}
+
+// Pooling's output size. With ceil_mode the division rounds up, so a last,
+// partial window is kept, but only when it starts inside the input or the
+// left padding (a window starting in the right padding would see nothing).
+CONVKATA_HD constexpr ShapeIndex pool_output_size(ShapeIndex in, ShapeIndex kernel, ShapeIndex stride,
+                                                  ShapeIndex padding = 0, ShapeIndex dilation = 1,
+                                                  bool ceil_mode = false) {
+    const ShapeIndex span = in + 2 * padding - dilated_kernel_size(kernel, dilation);
+    ShapeIndex out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+    if (ceil_mode && (out - 1) * stride >= in + padding) --out;
+    return out;
+}
+
 struct PadPair {
     ShapeIndex left = 0;
     ShapeIndex right = 0;

@@ -5,6 +5,7 @@
 // each other, and the flat data of a PyTorch tensor can be copied in as is.
 #pragma once
 
+#include <Eigen/SparseCore>
 #include <unsupported/Eigen/CXX11/Tensor>
 
 #include <array>
@@ -23,6 +24,17 @@ using Tensor2 = Tensor<2>;  // [C, L]       one sample with channels
 using Tensor3 = Tensor<3>;  // [N, C, L]    a batch of 1-D samples, or a 1-D weight [OC, C, K]
 using Tensor4 = Tensor<4>;  // [N, C, H, W]
 using Tensor5 = Tensor<5>;  // [N, C, D, H, W]
+
+// Integer tensors in the same layout: max pooling's argmax indices.
+template <int Rank>
+using IndexTensor = Eigen::Tensor<Index, Rank, Eigen::RowMajor>;
+
+// A dense matrix in the same row-major order: the GEMM view of a convolution
+// (im2col columns, weights as rows) and F.unfold's output for one sample.
+using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// A convolution as a matrix (chapter 07): mostly zeros, stored sparse.
+using SparseMatrix = Eigen::SparseMatrix<float, Eigen::RowMajor>;
 
 // Bias is optional everywhere, as in PyTorch (bias=None).
 using OptionalBias = std::optional<Tensor1>;

@@ -4,6 +4,7 @@
 
 #include "check.hpp"
 #include "conv1d_call.hpp"
+#include "conv2d_call.hpp"
 #include "golden.hpp"
 #include "random.hpp"
 #include "refuse.hpp"
