@@ -1,4 +1,6 @@
-# kata_add_chapter(NN topic): everything one chapter needs, in one call.
+# kata_add_chapter(NN topic [USES_REFERENCE]): everything one chapter needs,
+# in one call. USES_REFERENCE lets the chapter's code call convkata::ref (for
+# an exercise that builds on a tool an earlier chapter taught).
 #
 #   chapters/NN_topic/*.cpp    the stubs a learner edits (+ the chapter's header)
 #   solutions/NN_topic/*.cpp   the model solutions, same file names
@@ -13,6 +15,7 @@
 # fail on it.
 
 function(kata_add_chapter number topic)
+  cmake_parse_arguments(PARSE_ARGV 2 chapter "USES_REFERENCE" "" "")
   if(KATA_CHAPTERS AND NOT number IN_LIST KATA_CHAPTERS)
     return()
   endif()
@@ -61,6 +64,9 @@ function(_kata_chapter_executable target sources)
   add_library(${target}_impl STATIC ${sources})
   target_include_directories(${target}_impl PUBLIC "${chapter_dir}")
   target_link_libraries(${target}_impl PUBLIC convkata_core)
+  if(chapter_USES_REFERENCE)
+    target_link_libraries(${target}_impl PUBLIC convkata_reference)
+  endif()
   target_precompile_headers(${target}_impl REUSE_FROM convkata_pch)
   # A stub names its parameters for the learner before it uses them.
   target_compile_options(${target}_impl PRIVATE -Wno-unused-parameter)
@@ -98,6 +104,8 @@ function(_kata_add_mistake patch)
 
   set(target ${ch}_mistake_${mistake})
   _kata_chapter_executable(${target} "${sources}")
+  # A mistake often leaves a variable of the solution unused.
+  target_compile_options(${target}_impl PRIVATE -Wno-unused-variable -Wno-unused-but-set-variable)
   add_test(NAME "mistake ${ch} ${mistake}" COMMAND ${target})
   set_tests_properties("mistake ${ch} ${mistake}" PROPERTIES WILL_FAIL TRUE LABELS mistake TIMEOUT 120)
 endfunction()

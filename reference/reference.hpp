@@ -9,6 +9,9 @@
 // refused (std::invalid_argument, with a message modelled on PyTorch's).
 #pragma once
 
+#include "batch_norm.hpp"
+#include "pooling.hpp"
+
 #include "convkata/conv_args.hpp"
 #include "convkata/padding.hpp"
 #include "convkata/shape.hpp"

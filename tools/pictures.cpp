@@ -225,31 +225,61 @@ void edges_pgm(const std::string& prefix) {
 
 // ------------------------------------------------------------ chapter 06 ---
 
-// Which input channels each output channel reads: the reference run on a
-// one-hot input channel with all-ones weights.
-std::string connections(Index channels, Index groups) {
-    const Tensor4 weight = ones4(channels, channels / groups, 1, 1);
-    std::vector<std::vector<std::string>> rows;
-    rows.push_back({"     in:"});
-    for (Index c = 0; c < channels; ++c) rows.back().push_back(std::to_string(c));
-    for (Index o = 0; o < channels; ++o) {
-        rows.push_back({"out " + std::to_string(o) + ":"});
-        for (Index c = 0; c < channels; ++c) {
-            Tensor4 x(1, channels, 1, 1);
-            x.setZero();
-            x(0, c, 0, 0) = 1.0f;
-            rows.back().push_back(ref::conv2d(x, weight, {}, 1, 0, 1, groups)(0, o, 0, 0) != 0.0f ? "#" : ".");
+// Rows of cells, each column left-aligned, columns `gap` spaces apart.
+std::string table(const std::vector<std::vector<std::string>>& rows, std::size_t gap = 4) {
+    std::vector<std::size_t> width;
+    for (const auto& r : rows)
+        for (std::size_t j = 0; j < r.size(); ++j) {
+            if (width.size() <= j) width.push_back(0);
+            width[j] = std::max(width[j], r[j].size());
         }
+    std::ostringstream out;
+    for (const auto& r : rows) {
+        std::string line;
+        for (std::size_t j = 0; j < r.size(); ++j) line += r[j] + std::string(width[j] - r[j].size() + gap, ' ');
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out << line << "\n";
     }
-    return "groups=" + std::to_string(groups) + "\n" + grid(rows);
+    return out.str();
+}
+
+// Whether output channel `o` reads input channel `c`: the reference run on a
+// one-hot input channel with all-ones weights.
+bool reads(Index channels, Index out_channels, Index groups, Index o, Index c) {
+    const Tensor4 weight = ones4(out_channels, channels / groups, 1, 1);
+    Tensor4 x(1, channels, 1, 1);
+    x.setZero();
+    x(0, c, 0, 0) = 1.0f;
+    return ref::conv2d(x, weight, {}, 1, 0, 1, groups)(0, o, 0, 0) != 0.0f;
 }
 
 std::string groups_picture() {
-    return "Which input channels (columns) each output channel (rows) reads, C = OC = 4:\n\n" +
-           side_by_side({connections(4, 1), connections(4, 2), connections(4, 4)}) +
-           "\ngroups=1: every output reads every input (4*4 kernels)\n"
-           "groups=2: two independent halves (2*2 + 2*2 kernels)\n"
-           "groups=4: depthwise, each output reads one input (4 kernels)\n";
+    const Index C = 4, OC = 8;
+    const std::vector<Index> all_groups = {1, 2, 4};
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({""});
+    rows.push_back({"input channel"});
+    for (Index g : all_groups) {
+        rows[0].push_back("groups = " + std::to_string(g) + (g == C ? " = C (depthwise)" : ""));
+        std::string header;
+        for (Index c = 0; c < C; ++c) header += (c ? " " : "") + std::to_string(c);
+        rows[1].push_back(header);
+    }
+    for (Index o = 0; o < OC; ++o) {
+        rows.push_back({"output " + std::to_string(o)});
+        for (Index g : all_groups) {
+            std::string line;
+            for (Index c = 0; c < C; ++c) line += std::string(c ? " " : "") + (reads(C, OC, g, o, c) ? "#" : ".");
+            rows.back().push_back(line);
+        }
+    }
+    rows.push_back({"weight"});
+    rows.push_back({"kernels"});
+    for (Index g : all_groups) {
+        rows[rows.size() - 2].push_back("[" + std::to_string(OC) + ", " + std::to_string(C / g) + ", KH, KW]");
+        rows.back().push_back(std::to_string(OC * C / g));
+    }
+    return table(rows);
 }
 
 // ------------------------------------------------------------ chapter 07 ---
@@ -444,8 +474,12 @@ int sync_lessons(const std::filesystem::path& root, bool update) {
         ++lessons;
     }
     if (!update) {
-        std::cout << (differing == 0 ? "every picture in " : "pictures differ in ") << lessons << " lessons"
-                  << (differing == 0 ? " matches kata-pictures\n" : ": run kata-pictures --update-lessons\n");
+        if (differing == 0) {
+            std::cout << "every picture in the " << lessons << " lessons matches kata-pictures\n";
+        } else {
+            std::cout << differing << " picture(s) in the " << lessons
+                      << " lessons differ from kata-pictures: run kata-pictures --update-lessons ROOT\n";
+        }
     }
     return update ? 0 : (differing == 0 ? 0 : 1);
 }

@@ -63,8 +63,9 @@ CONVKATA_HD constexpr ShapeIndex transposed_output_size(ShapeIndex in, ShapeInde
 CONVKATA_HD constexpr ShapeIndex pool_output_size(ShapeIndex in, ShapeIndex kernel, ShapeIndex stride,
                                                   ShapeIndex padding = 0, ShapeIndex dilation = 1,
                                                   bool ceil_mode = false) {
-    const ShapeIndex span = in + 2 * padding - dilated_kernel_size(kernel, dilation);
-    ShapeIndex out = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+    const ShapeIndex span = in + 2 * padding - dilated_kernel_size(kernel, dilation) + (ceil_mode ? stride - 1 : 0);
+    // Rounded down, as PyTorch does, also when the span is negative.
+    ShapeIndex out = (span >= 0 ? span / stride : -((-span + stride - 1) / stride)) + 1;
     if (ceil_mode && (out - 1) * stride >= in + padding) --out;
     return out;
 }

@@ -78,60 +78,24 @@ The output depends only on the seeds below (and the torch version, recorded in
 each file): running it twice writes identical files.
 """
 
-import json
-import os
 import random
 import warnings
 
 import torch
 import torch.nn.functional as F
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from golden_json import Data, first_line, per_dim, random_ints, tensor_json
+from golden_json import write as write_file
+
 GENERATOR = "tests/golden/generate.py"
 MODES = ["zeros", "reflect", "replicate", "circular"]
 
-torch.set_num_threads(1)  # one summation order, whatever the machine
 # F.conv1d notes that an even total of "same" padding copies the input; that is expected here.
 warnings.filterwarnings("ignore", message="Using padding='same'")
 
 
-# --- values ----------------------------------------------------------------
-
-class Data:
-    """Float32 tensors, uniform in [-1, 1), from one seeded generator."""
-
-    def __init__(self, seed):
-        self.gen = torch.Generator().manual_seed(seed)
-
-    def uniform(self, *shape):
-        return torch.rand(*shape, generator=self.gen, dtype=torch.float32) * 2 - 1
-
-
-def number(v):
-    # 9 significant digits round-trip any float32; repr of the resulting
-    # double is the shortest text that reads back to it.
-    return float(f"{v:.9g}")
-
-
-def tensor_json(t):
-    t = t.detach().contiguous()
-    return {"shape": list(t.shape), "data": [number(v) for v in t.flatten().tolist()]}
-
-
-def first_line(e):
-    return str(e).strip().splitlines()[0]
-
-
 def write(op, cases):
-    path = os.path.join(HERE, op + ".json")
-    ids = [c["id"] for c in cases]
-    assert ids == list(range(len(cases))), f"{op}: ids must be 0, 1, 2, ..."
-    header = json.dumps({"op": op, "torch": torch.__version__, "generator": GENERATOR})
-    lines = [json.dumps(c, separators=(",", ":")) for c in cases]
-    with open(path, "w") as f:
-        f.write(header[:-1] + ', "cases": [\n' + ",\n".join(lines) + "\n]}\n")
-    refused = sum("error" in c for c in cases)
-    print(f"{path}: {len(cases)} cases ({refused} refused), {os.path.getsize(path)} bytes")
+    write_file(op, cases, GENERATOR)
 
 
 # --- conv1d ----------------------------------------------------------------
@@ -422,10 +386,6 @@ class TooBig(Exception):
     """A case with a tensor over the size limit; a random block draws another."""
 
 
-def per_dim(v, s):
-    """An int-or-list argument as one value per spatial dimension."""
-    return list(v) if isinstance(v, list) else [v] * s
-
 
 class ConvNdCases:
     """Cases of F.<op> on `s` spatial dimensions. The arguments after the bias
@@ -514,13 +474,6 @@ class ConvNdCases:
     def until(self, end):
         assert len(self.cases) == end, f"{self.op}: {len(self.cases)} cases where the block should end at {end}"
 
-
-def random_ints(r, s, low, high, lists=0.4):
-    """low..high for every spatial dimension: one int, or (sometimes, and
-    never in 1-D) a list with one per dimension."""
-    if s > 1 and r.random() < lists:
-        return [r.randint(low, high) for _ in range(s)]
-    return r.randint(low, high)
 
 
 def random_conv_padding(r, s, stride):

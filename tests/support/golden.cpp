@@ -56,6 +56,8 @@ std::vector<convkata::Index> GoldenCase::integers(const std::string& key) const 
 
 double GoldenCase::number(const std::string& key) const { return as_json(json_).at(key).get<double>(); }
 
+bool GoldenCase::boolean(const std::string& key) const { return as_json(json_).at(key).get<bool>(); }
+
 std::string GoldenCase::string(const std::string& key) const { return as_json(json_).at(key).get<std::string>(); }
 
 bool GoldenCase::refused() const { return has("error"); }

@@ -44,6 +44,7 @@ public:
     convkata::Index integer(const std::string& key) const;
     std::vector<convkata::Index> integers(const std::string& key) const;
     double number(const std::string& key) const;
+    bool boolean(const std::string& key) const;
     std::string string(const std::string& key) const;
     bool refused() const;             // PyTorch raised an error for this call
     std::string error() const;        // ... with this message
