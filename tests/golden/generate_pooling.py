@@ -463,7 +463,7 @@ def adaptive_avg_pool2d_cases():
     g.accept([0, 1, 4, 4], output_size=2)                          # an empty batch
     g.accept([1, 0, 4, 4], output_size=2)                          # no channels: accepted here
     g.until(9)
-    while len(g.cases) < 57:
+    while len(g.cases) < 104:
         def make(r):
             size = [r.randint(1, 8), r.randint(1, 8)]
             out = random_ints(r, 2, 1, 9, lists=0.6)
