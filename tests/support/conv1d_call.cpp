@@ -1,9 +1,7 @@
 #include "conv1d_call.hpp"
 
+#include "golden_loop.hpp"
 #include "reference.hpp"
-#include "refuse.hpp"
-
-#include "convkata/errors.hpp"
 
 #include "convkata/shape.hpp"
 
@@ -138,28 +136,8 @@ Tensor3 symmetric_pad1d(const Tensor3& x, Index left, Index right) {
 std::vector<Conv1dCall> check_golden_conv1d(const Conv1dRanges& ranges,
                                             const std::function<Tensor3(const Conv1dCall&)>& conv,
                                             const std::function<CheckOptions(const Conv1dCall&)>& options) {
-    std::vector<Conv1dCall> checked;
-    for (const GoldenCase& g : load_golden("conv1d")) {
-        if (!within(g, ranges)) continue;
-        const Conv1dCall c = golden_conv1d_call(g);
-        checked.push_back(c);
-        INFO(g.describe());
-        if (g.refused()) {
-            CHECK_REFUSES(conv(c), "conv1d");
-            continue;
-        }
-        CheckOptions o = options ? options(c) : c.options();
-        o.what = g.describe();
-        try {
-            CHECK_CLOSE(conv(c), g.output().tensor<3>(), o);
-        } catch (const convkata::not_implemented& e) {
-            FAIL_CHECK(std::string(e.what()));
-            break;  // one message is enough
-        } catch (const std::exception& e) {
-            FAIL_CHECK("PyTorch computes this call, but it threw: " << e.what());
-        }
-    }
-    return checked;
+    return check_golden<3, Conv1dCall>(
+        "conv1d", [&](const GoldenCase& g) { return within(g, ranges); }, golden_conv1d_call, conv, options);
 }
 
 }  // namespace kata

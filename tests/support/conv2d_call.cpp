@@ -1,9 +1,8 @@
 #include "conv2d_call.hpp"
 
+#include "golden_loop.hpp"
 #include "reference.hpp"
-#include "refuse.hpp"
 
-#include "convkata/errors.hpp"
 #include "convkata/shape.hpp"
 
 #include <sstream>
@@ -131,28 +130,8 @@ bool within(const GoldenCase& g, const Conv2dRanges& r) {
 std::vector<Conv2dCall> check_golden_conv2d(const Conv2dRanges& ranges,
                                             const std::function<Tensor4(const Conv2dCall&)>& conv,
                                             const std::function<CheckOptions(const Conv2dCall&)>& options) {
-    std::vector<Conv2dCall> checked;
-    for (const GoldenCase& g : load_golden("conv2d")) {
-        if (!within(g, ranges)) continue;
-        const Conv2dCall c = golden_conv2d_call(g);
-        checked.push_back(c);
-        INFO(g.describe());
-        if (g.refused()) {
-            CHECK_REFUSES(conv(c), "conv2d");
-            continue;
-        }
-        CheckOptions o = options ? options(c) : c.options();
-        o.what = g.describe();
-        try {
-            CHECK_CLOSE(conv(c), g.output().tensor<4>(), o);
-        } catch (const convkata::not_implemented& e) {
-            FAIL_CHECK(std::string(e.what()));
-            break;  // one message is enough
-        } catch (const std::exception& e) {
-            FAIL_CHECK("PyTorch computes this call, but it threw: " << e.what());
-        }
-    }
-    return checked;
+    return check_golden<4, Conv2dCall>(
+        "conv2d", [&](const GoldenCase& g) { return within(g, ranges); }, golden_conv2d_call, conv, options);
 }
 
 }  // namespace kata
