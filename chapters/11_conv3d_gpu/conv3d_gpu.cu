@@ -6,6 +6,7 @@
 // there is a CUDA device). The lesson: chapters/11_conv3d_gpu/README.md.
 // Test with `./kata test 11`; stuck? `./kata hint 11`.
 #include "conv3d_gpu.hpp"
+#include "cuda_support.cuh"
 
 #include "convkata/errors.hpp"
 
@@ -21,37 +22,6 @@ namespace convkata::ch11 {
 #else
 #define KATA_TODO(function) throw not_implemented("11_conv3d_gpu", function)
 #endif
-
-namespace {
-
-// ---- Given: CUDA plumbing (no need to edit). ----
-
-// Every CUDA call is checked: a failed launch otherwise shows up much later as wrong numbers.
-void check_cuda(cudaError_t status, const char* what) {
-    if (status != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(status));
-}
-#define CONVKATA_CUDA(call) check_cuda((call), #call)
-
-// Device memory owned like a std::vector: freed on every path out, exceptions included.
-class DeviceBuffer {
-public:
-    explicit DeviceBuffer(std::size_t count) : count_(count) {
-        if (count_ > 0) CONVKATA_CUDA(cudaMalloc(&data_, count_ * sizeof(float)));
-    }
-    ~DeviceBuffer() { cudaFree(data_); }
-    DeviceBuffer(const DeviceBuffer&) = delete;
-    DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-
-    float* get() const { return data_; }
-    void upload(const float* host) { CONVKATA_CUDA(cudaMemcpy(data_, host, count_ * sizeof(float), cudaMemcpyHostToDevice)); }
-    void download(float* host) const { CONVKATA_CUDA(cudaMemcpy(host, data_, count_ * sizeof(float), cudaMemcpyDeviceToHost)); }
-
-private:
-    float* data_ = nullptr;
-    std::size_t count_ = 0;
-};
-
-}  // namespace
 
 // ------------------------------------------------------------ shapes ---
 
@@ -179,30 +149,6 @@ void launch_conv3d(int version, const float* x, const float* weight, const float
     // cudaGetLastError() and cudaDeviceSynchronize() with CONVKATA_CUDA.
     // Refuse other versions with invalid("conv3d_gpu", ...).
     KATA_TODO("launch_conv3d");
-}
-
-// ---- Given: copy in, launch, copy out (no need to edit). ----
-
-bool cuda_device_available() {
-    int count = 0;
-    return cudaGetDeviceCount(&count) == cudaSuccess && count > 0;
-}
-
-Tensor5 conv3d_gpu(int version, const Tensor5& x, const Tensor5& weight, const OptionalBias& bias, Size3 stride,
-                   Size3 padding, Size3 dilation) {
-    const Conv3dParams p = conv3d_params(x, weight, bias, stride, padding, dilation);
-    if (!cuda_device_available()) throw gpu_unavailable("conv3d_gpu: no CUDA device");
-    Tensor5 y(p.batch, p.out_channels, p.out.d, p.out.h, p.out.w);
-    DeviceBuffer dx(static_cast<std::size_t>(x.size()));
-    DeviceBuffer dw(static_cast<std::size_t>(weight.size()));
-    DeviceBuffer db(bias ? static_cast<std::size_t>(bias->size()) : 0);
-    DeviceBuffer dy(static_cast<std::size_t>(y.size()));
-    dx.upload(x.data());
-    dw.upload(weight.data());
-    if (bias) db.upload(bias->data());
-    launch_conv3d(version, dx.get(), dw.get(), bias ? db.get() : nullptr, dy.get(), p);
-    dy.download(y.data());
-    return y;
 }
 
 }  // namespace convkata::ch11
