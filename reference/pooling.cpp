@@ -62,14 +62,6 @@ Pool pool2d(const std::string& op, Size2 kernel, std::optional<Size2> stride, Si
     return {op, 2, kernel, stride.value_or(kernel), padding, dilation, ceil_mode};
 }
 
-// pool_output_size divides with C++'s truncation where PyTorch floors; the two
-// differ only when not even one window fits, which is settled here first.
-Index window_count(Index in, Index kernel, Index stride, Index padding, Index dilation, bool ceil_mode) {
-    const Index room = in + 2 * padding + (ceil_mode ? stride - 1 : 0);
-    if (room < dilated_kernel_size(kernel, dilation)) return 0;
-    return pool_output_size(in, kernel, stride, padding, dilation, ceil_mode);
-}
-
 // PyTorch's checks (pool2d_shape_check), in its order; sets p.out.
 void check(Pool& p, const Tensor4& input, bool has_dilation) {
     auto any_below = [](const Size2& s, Index least) { return s[0] < least || s[1] < least; };
@@ -90,8 +82,8 @@ void check(Pool& p, const Tensor4& input, bool has_dilation) {
                 " and kernel_size=", p.show(p.kernel));
     }
     for (int d = 0; d < 2; ++d) {
-        p.out[d] = window_count(input.dimension(2 + d), p.kernel[d], p.stride[d], p.padding[d], p.dilation[d],
-                                p.ceil_mode);
+        p.out[d] = pool_output_size(input.dimension(2 + d), p.kernel[d], p.stride[d], p.padding[d],
+                                    p.dilation[d], p.ceil_mode);
     }
     if (any_below(p.out, 1)) {
         const Index C = input.dimension(1);
