@@ -266,7 +266,7 @@ Census survey(const std::string& op, int dims, bool transposed, const std::vecto
     return census;
 }
 
-// floor((in + 2*padding - dilation*(K-1) - 1) / stride) + 1, or in for "same".
+// The output size a golden conv case should have (shape.hpp's formula), or in for "same".
 std::vector<Index> conv_output_size(const kata::GoldenCase& c, const kata::GoldenTensor& x,
                                     const kata::GoldenTensor& w, int dims) {
     const std::vector<Index> stride = per_dim(c, "stride", dims);
@@ -278,13 +278,13 @@ std::vector<Index> conv_output_size(const kata::GoldenCase& c, const kata::Golde
     for (std::size_t d = 0; d < static_cast<std::size_t>(dims); ++d) {
         const Index in = x.shape[d + 2];
         const Index k = w.shape[d + 2];
-        out.push_back(same ? in : (in + 2 * padding[d] - dilation[d] * (k - 1) - 1) / stride[d] + 1);
+        out.push_back(same ? in : convkata::output_size(in, k, stride[d], padding[d], dilation[d]));
     }
     return out;
 }
 
-// (in-1)*stride - 2*padding + dilation*(K-1) + output_padding + 1.
-std::vector<Index> transposed_output_size(const kata::GoldenCase& c, const kata::GoldenTensor& x,
+// The output size a golden transposed case should have (shape.hpp's formula).
+std::vector<Index> golden_transposed_size(const kata::GoldenCase& c, const kata::GoldenTensor& x,
                                           const kata::GoldenTensor& w, int dims) {
     const std::vector<Index> stride = per_dim(c, "stride", dims);
     const std::vector<Index> padding = per_dim(c, "padding", dims);
@@ -292,8 +292,8 @@ std::vector<Index> transposed_output_size(const kata::GoldenCase& c, const kata:
     const std::vector<Index> dilation = per_dim(c, "dilation", dims);
     std::vector<Index> out;
     for (std::size_t d = 0; d < static_cast<std::size_t>(dims); ++d) {
-        out.push_back((x.shape[d + 2] - 1) * stride[d] - 2 * padding[d] + dilation[d] * (w.shape[d + 2] - 1) +
-                      output_padding[d] + 1);
+        out.push_back(convkata::transposed_output_size(x.shape[d + 2], w.shape[d + 2], stride[d], padding[d],
+                                                       output_padding[d], dilation[d]));
     }
     return out;
 }
@@ -376,10 +376,10 @@ TEST_CASE("the conv3d golden data covers every argument form with outputs and re
 TEST_CASE("the transposed golden data covers every argument form with outputs and refusals") {
     const std::vector<std::string> keys = {"stride", "padding", "output_padding", "groups", "dilation"};
     const Census one = survey("conv_transpose1d", 1, true, keys, [](const auto& c, const auto& x, const auto& w) {
-        return transposed_output_size(c, x, w, 1);
+        return golden_transposed_size(c, x, w, 1);
     });
     const Census two = survey("conv_transpose2d", 2, true, keys, [](const auto& c, const auto& x, const auto& w) {
-        return transposed_output_size(c, x, w, 2);
+        return golden_transposed_size(c, x, w, 2);
     });
     for (const Census* census : {&one, &two}) {
         CHECK(census->cases >= 120);
