@@ -6,6 +6,7 @@
 #   solutions/NN_topic/*.cpp   the model solutions, same file names
 #   tests/chNN_topic.cpp       the chapter's doctest cases
 #   tests/mistakes/NN_topic/*.patch   deliberate mistakes, as patches on the solution
+#   <KATA_HIDDEN_TESTS>/chNN_topic*.cpp  an instructor's hidden tests (tests/hidden by default)
 #
 # The tests are compiled once and linked against the stubs (KATA_TRACK=learner)
 # or the solutions (KATA_TRACK=solutions). Each doctest case becomes one ctest
@@ -48,7 +49,23 @@ function(kata_add_chapter number topic)
   target_link_libraries(${ch}_tests PUBLIC kata_test_support)
 
   _kata_chapter_executable(${ch}_${topic} "${impl_sources}")
-  doctest_discover_tests(${ch}_${topic} TEST_PREFIX "${ch}/" PROPERTIES LABELS ${ch} TIMEOUT 60)
+  kata_discover_tests(${ch}_${topic} TEST_PREFIX "${ch}/" PROPERTIES LABELS ${ch} TIMEOUT 60)
+
+  # Hidden tests: the instructor's, left out of every student release and run
+  # by the grader. They link against the same implementation as the chapter's
+  # own tests, so they fail on the stubs and pass on the solutions like them.
+  set(hidden_sources "")
+  foreach(hidden_dir IN LISTS KATA_HIDDEN_TESTS)
+    file(GLOB found CONFIGURE_DEPENDS "${hidden_dir}/${ch}_${topic}*.cpp")
+    list(APPEND hidden_sources ${found})
+  endforeach()
+  if(hidden_sources)
+    add_executable(${ch}_${topic}_hidden ${hidden_sources} $<TARGET_OBJECTS:kata_test_main>)
+    target_include_directories(${ch}_${topic}_hidden PRIVATE "${chapter_dir}")
+    target_link_libraries(${ch}_${topic}_hidden PRIVATE ${ch}_${topic}_impl kata_test_support)
+    kata_discover_tests(${ch}_${topic}_hidden TEST_PREFIX "${ch}/hidden/" PROPERTIES TIMEOUT 60)
+    kata_label_discovered_tests(${ch}_${topic}_hidden "${ch};hidden")
+  endif()
 
   if(KATA_TRACK STREQUAL "solutions" AND KATA_MISTAKES)
     file(GLOB patches CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tests/mistakes/${name}/*.patch")
@@ -109,4 +126,27 @@ function(_kata_add_mistake patch)
   target_compile_options(${target}_impl PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-Wno-unused-variable -Wno-unused-but-set-variable>)
   add_test(NAME "mistake ${ch} ${mistake}" COMMAND ${target})
   set_tests_properties("mistake ${ch} ${mistake}" PROPERTIES WILL_FAIL TRUE LABELS mistake TIMEOUT 120)
+endfunction()
+
+# Gives the tests that doctest_discover_tests finds in `target` several labels.
+# (doctest_discover_tests flattens a list given in PROPERTIES, so the labels
+# are set on its list of discovered tests once ctest has read it.)
+function(kata_label_discovered_tests target labels)
+  set(file "${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake")
+  file(WRITE "${file}"
+       "if(${target}_TESTS)\n"
+       "  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${labels}\")\n"
+       "endif()\n")
+  # In the directory that discovers them, after doctest's own include file.
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${file}")
+endfunction()
+
+# doctest_discover_tests, unless KATA_DISCOVER_TESTS is OFF. Discovery runs
+# each test program right after it is linked (to list its cases), so the
+# grader, which builds students' code, turns it off once it has the list:
+# a program that hangs or crashes at start-up must not stall or fail a build.
+function(kata_discover_tests target)
+  if(KATA_DISCOVER_TESTS)
+    doctest_discover_tests(${target} ${ARGN})
+  endif()
 endfunction()
