@@ -552,28 +552,31 @@ struct Operation {
     std::set<std::string> keys;
 };
 
+// The functions behind the ops; their keys come from catalogue(), the one list.
 const std::map<std::string, Operation>& operations() {
-    static const std::map<std::string, Operation> ops = {
-        {"conv1d", {conv1d, {"input", "weight", "bias", "stride", "padding", "dilation", "groups", "padding_mode"}}},
-        {"conv2d", {conv2d, {"input", "weight", "bias", "stride", "padding", "dilation", "groups"}}},
-        {"conv3d", {conv3d, {"input", "weight", "bias", "stride", "padding", "dilation", "groups"}}},
-        {"conv_transpose1d",
-         {conv_transpose1d, {"input", "weight", "bias", "stride", "padding", "output_padding", "groups", "dilation"}}},
-        {"conv_transpose2d",
-         {conv_transpose2d, {"input", "weight", "bias", "stride", "padding", "output_padding", "groups", "dilation"}}},
-        {"max_pool1d",
-         {max_pool1d, {"input", "kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"}}},
-        {"max_pool2d",
-         {max_pool2d, {"input", "kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"}}},
-        {"avg_pool1d", {avg_pool1d, {"input", "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"}}},
-        {"avg_pool2d",
-         {avg_pool2d,
-          {"input", "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"}}},
-        {"adaptive_avg_pool2d", {adaptive_avg_pool2d, {"input", "output_size"}}},
-        {"batch_norm",
-         {batch_norm, {"input", "running_mean", "running_var", "weight", "bias", "training", "momentum", "eps"}}},
-        {"pad", {pad, {"input", "pad", "mode", "value"}}},
-    };
+    static const std::map<std::string, Operation> ops = [] {
+        const std::map<std::string, std::function<std::string(const Request&)>> functions = {
+            {"conv1d", conv1d},
+            {"conv2d", conv2d},
+            {"conv3d", conv3d},
+            {"conv_transpose1d", conv_transpose1d},
+            {"conv_transpose2d", conv_transpose2d},
+            {"max_pool1d", max_pool1d},
+            {"max_pool2d", max_pool2d},
+            {"avg_pool1d", avg_pool1d},
+            {"avg_pool2d", avg_pool2d},
+            {"adaptive_avg_pool2d", adaptive_avg_pool2d},
+            {"batch_norm", batch_norm},
+            {"pad", pad},
+        };
+        std::map<std::string, Operation> out;
+        for (const OpInfo& info : catalogue()) {
+            Operation& op = out[info.name];
+            op.run = functions.at(info.name);
+            for (const Keyword& k : info.keywords) op.keys.insert(k.name);
+        }
+        return out;
+    }();
     return ops;
 }
 
@@ -619,6 +622,113 @@ std::string run_request(const std::string& text, Impl impl, int& exit_code, std:
         exit_code = 1;
         return error_text(std::string("internal error: ") + e.what());
     }
+}
+
+namespace {
+
+Keyword tensor_key(const std::string& name, const std::string& default_value, const std::string& accepts) {
+    return {name, Keyword::Kind::tensor, default_value, accepts};
+}
+Keyword flag_key(const std::string& name, const std::string& default_value, const std::string& accepts = "bool") {
+    return {name, Keyword::Kind::flag, default_value, accepts};
+}
+Keyword value_key(const std::string& name, const std::string& default_value, const std::string& accepts) {
+    return {name, Keyword::Kind::value, default_value, accepts};
+}
+
+// The keywords a convolution shares, for S spatial dimensions.
+std::vector<Keyword> conv_keys(int s, const std::string& input, const std::string& weight) {
+    const std::string per_dim = s == 1 ? "int" : "int or " + std::to_string(s) + " ints";
+    return {tensor_key("input", "", input),
+            tensor_key("weight", "", weight),
+            tensor_key("bias", "None", "[C_out]"),
+            value_key("stride", "1", per_dim),
+            value_key("padding", "0", per_dim + ", 'same' or 'valid'"),
+            value_key("dilation", "1", per_dim),
+            value_key("groups", "1", "int")};
+}
+
+std::vector<Keyword> conv_transpose_keys(int s, const std::string& input, const std::string& weight) {
+    const std::string per_dim = s == 1 ? "int" : "int or " + std::to_string(s) + " ints";
+    return {tensor_key("input", "", input),
+            tensor_key("weight", "", weight),
+            tensor_key("bias", "None", "[C_out]"),
+            value_key("stride", "1", per_dim),
+            value_key("padding", "0", per_dim),
+            value_key("output_padding", "0", per_dim),
+            value_key("groups", "1", "int"),
+            value_key("dilation", "1", per_dim)};
+}
+
+}  // namespace
+
+const std::vector<OpInfo>& catalogue() {
+    static const std::vector<OpInfo> ops = [] {
+        std::vector<Keyword> conv1d_keys =
+            conv_keys(1, "[N, C_in, L], or unbatched [C_in, L]", "[C_out, C_in/groups, K]");
+        conv1d_keys.push_back(value_key("padding_mode", "zeros", "zeros, reflect, replicate or circular (nn.Conv1d's)"));
+        const std::string one = "int", two = "int or 2 ints";
+        return std::vector<OpInfo>{
+            {"conv1d", 3, "chapter 04 (04_dilation); groups > 1: chapter 06's conv2d (06_groups)",
+             "--input '[[[1, 2, 3, 4, 5]]]' --weight '[[[1, 0, -1]]]' --bias '[0.5]' --padding 1", conv1d_keys},
+            {"conv2d", 4, "chapter 06 (06_groups)",
+             "--input '[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]' --weight '[[[[1, 0], [0, -1]]]]' --padding 1",
+             conv_keys(2, "[N, C_in, H, W], or unbatched [C_in, H, W]", "[C_out, C_in/groups, kH, kW]")},
+            {"conv3d", 5, "the reference (chapter 11's conv3d runs on CUDA)",
+             "--input '[[[[[1, 2], [3, 4]], [[5, 6], [7, 8]]]]]' --weight '[[[[[1, 0], [0, 1]], [[1, 0], [0, 1]]]]]'",
+             conv_keys(3, "[N, C_in, D, H, W], or unbatched [C_in, D, H, W]", "[C_out, C_in/groups, kD, kH, kW]")},
+            {"conv_transpose1d", 3, "chapter 08 (08_transposed)",
+             "--input '[[[1, 2, 3]]]' --weight '[[[1, 1]]]' --stride 2",
+             conv_transpose_keys(1, "[N, C_in, L], or unbatched [C_in, L]", "[C_in, C_out/groups, K]")},
+            {"conv_transpose2d", 4, "chapter 08 (08_transposed)",
+             "--input '[[[[1, 2], [3, 4]]]]' --weight '[[[[1, 1], [1, 1]]]]' --stride 2",
+             conv_transpose_keys(2, "[N, C_in, H, W], or unbatched [C_in, H, W]", "[C_in, C_out/groups, kH, kW]")},
+            {"max_pool1d", 3, "chapter 09 (09_pooling)", "--input '[[[1, 3, 2, 5, 4]]]' --kernel_size 2",
+             {tensor_key("input", "", "[N, C, L], or unbatched [C, L]"), value_key("kernel_size", "", one),
+              value_key("stride", "None", one + " (None: kernel_size)"), value_key("padding", "0", one),
+              value_key("dilation", "1", one), flag_key("ceil_mode", "False"),
+              flag_key("return_indices", "False", "bool (only False: kata try returns the values)")}},
+            {"max_pool2d", 4, "chapter 09 (09_pooling)",
+             "--input '[[[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]]]' --kernel_size 2",
+             {tensor_key("input", "", "[N, C, H, W], or unbatched [C, H, W]"), value_key("kernel_size", "", two),
+              value_key("stride", "None", two + " (None: kernel_size)"), value_key("padding", "0", two),
+              value_key("dilation", "1", two), flag_key("ceil_mode", "False"),
+              flag_key("return_indices", "False", "bool (only False: kata try returns the values)")}},
+            {"avg_pool1d", 3, "chapter 09 (09_pooling)",
+             "--input '[[[1, 2, 3, 4, 5]]]' --kernel_size 2 --padding 1 --count_include_pad false",
+             {tensor_key("input", "", "[N, C, L], or unbatched [C, L]"), value_key("kernel_size", "", one),
+              value_key("stride", "None", one + " (None: kernel_size)"), value_key("padding", "0", one),
+              flag_key("ceil_mode", "False"), flag_key("count_include_pad", "True")}},
+            {"avg_pool2d", 4, "chapter 09 (09_pooling)",
+             "--input '[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]' --kernel_size 2 --stride 1",
+             {tensor_key("input", "", "[N, C, H, W], or unbatched [C, H, W]"), value_key("kernel_size", "", two),
+              value_key("stride", "None", two + " (None: kernel_size)"), value_key("padding", "0", two),
+              flag_key("ceil_mode", "False"), flag_key("count_include_pad", "True"),
+              value_key("divisor_override", "None", "int")}},
+            {"adaptive_avg_pool2d", 4, "chapter 09 (09_pooling)",
+             "--input '[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]' --output_size 2",
+             {tensor_key("input", "", "[N, C, H, W], or unbatched [C, H, W]"),
+              value_key("output_size", "", "int or 2 (int or None: the input's size)")}},
+            {"batch_norm", 0, "chapter 10 (10_batch_norm) for 2-D and 4-D inputs; the reference for 3-D and 5-D",
+             "--input '[[1, 2], [3, 4], [5, 6]]' --running_mean '[0, 0]' --running_var '[1, 1]' --training",
+             {tensor_key("input", "", "[N, C], [N, C, L], [N, C, H, W] or [N, C, D, H, W]"),
+              tensor_key("running_mean", "None", "[C]"), tensor_key("running_var", "None", "[C]"),
+              tensor_key("weight", "None", "[C]"), tensor_key("bias", "None", "[C]"), flag_key("training", "False"),
+              value_key("momentum", "0.1", "number"), value_key("eps", "1e-05", "number")}},
+            {"pad", 0, "chapter 03's pad1d (03_padding)", "--input '[[[1, 2, 3]]]' --pad 2,1 --mode reflect",
+             {tensor_key("input", "", "[N, C, L] (kata try pads 3-D inputs)"),
+              value_key("pad", "", "2 ints: left, right"),
+              value_key("mode", "constant", "constant, reflect, replicate or circular"),
+              value_key("value", "0", "number (only 0: the workbook pads with zeros)")}},
+        };
+    }();
+    return ops;
+}
+
+const OpInfo* find_op(const std::string& name) {
+    for (const OpInfo& op : catalogue())
+        if (op.name == name) return &op;
+    return nullptr;
 }
 
 std::string help_text() {

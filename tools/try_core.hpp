@@ -19,4 +19,31 @@ std::string run_request(const std::string& json, Impl impl, int& exit_code,
 
 std::string help_text();
 
+// One keyword argument of an op: the JSON request's key, and what the command
+// line form (`kata try OP --name value`) and `kata try OP --help` need to know.
+struct Keyword {
+    enum class Kind {
+        tensor,  // a nested list, or None where PyTorch takes None
+        flag,    // a bool: `--training` alone means true
+        value,   // an int, a list of ints, a number or a word
+    };
+    std::string name;           // PyTorch's name: "padding_mode"
+    Kind kind;
+    std::string default_value;  // PyTorch's default as typed on the command line ("1", "None"); "" = required
+    std::string accepts;        // "int or 2 ints, 'same' or 'valid'"
+};
+
+struct OpInfo {
+    std::string name;                // torch.nn.functional's name
+    int batched_rank;                // the input's rank with its batch dimension (one less: unbatched,
+                                     // as PyTorch 1.13 takes it); 0 for ops without that rule
+    std::string computed_by;         // which chapter's code --impl mine uses
+    std::string example;             // the arguments of a command line that works
+    std::vector<Keyword> keywords;   // every key the JSON request may have besides "op"
+};
+
+// Every op of DESIGN.md's contract, in the order --help lists them.
+const std::vector<OpInfo>& catalogue();
+const OpInfo* find_op(const std::string& name);
+
 }  // namespace kata_try

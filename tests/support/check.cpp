@@ -28,7 +28,7 @@ std::string index_string(Index flat_index, const std::vector<Index>& dims) {
     return s + ")";
 }
 
-double allowed_error(double magnitude) { return kRelativeTolerance * magnitude + kAbsoluteTolerance; }
+using convkata::allowed_error;
 
 // A magnitude made for another shape (options reused for a different call)
 // is ignored rather than read out of bounds.
@@ -37,11 +37,7 @@ double magnitude_at(const View& expected, const std::vector<float>& magnitude, I
     return magnitude[static_cast<std::size_t>(i)];
 }
 
-bool value_ok(float a, float e, double magnitude) {
-    if (std::isnan(e)) return std::isnan(a);
-    if (std::isinf(e)) return a == e;
-    return std::fabs(static_cast<double>(a) - e) <= allowed_error(magnitude);  // false for NaN a
-}
+bool value_ok(float a, float e, double magnitude) { return convkata::within_tolerance(a, e, magnitude); }
 
 std::string named_mistake(const View& actual, const std::vector<Mistake>& mistakes) {
     for (const Mistake& m : mistakes) {

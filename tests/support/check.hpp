@@ -19,6 +19,7 @@
 #pragma once
 
 #include "convkata/tensor.hpp"
+#include "convkata/tolerance.hpp"
 
 #include <doctest/doctest.h>
 
@@ -32,8 +33,9 @@ using convkata::Index;
 template <int R>
 using Tensor = convkata::Tensor<R>;
 
-inline constexpr double kRelativeTolerance = 1e-5;
-inline constexpr double kAbsoluteTolerance = 1e-6;
+// The policy's numbers live in convkata/tolerance.hpp, shared with `kata try --compare`.
+using convkata::kAbsoluteTolerance;
+using convkata::kRelativeTolerance;
 
 // A rank-erased look at a tensor, so the comparison is compiled once.
 struct View {
