@@ -22,6 +22,8 @@ struct Common {
   std::string work;
   double build_timeout = 600, test_timeout = 60, startup_timeout = 20, chapter_budget = 900;
   bool no_source_check = false, require_gpu = false;
+  std::string build_type = "RelWithDebInfo";
+  bool build_type_given = false;
 };
 
 void add_common(CLI::App* command, Common& c) {
@@ -40,6 +42,9 @@ void add_common(CLI::App* command, Common& c) {
   command->add_flag("--no-source-check", c.no_source_check,
                     "Run code that calls exit, getenv, system, the reference... (by default such a chapter scores 0)");
   command->add_flag("--require-gpu", c.require_gpu, "Count the GPU tests even without a CUDA device (they score 0)");
+  command->add_option("--build-type", c.build_type, "CMAKE_BUILD_TYPE of the grading trees")
+      ->capture_default_str()
+      ->each([&c](const std::string&) { c.build_type_given = true; });
 }
 
 Settings settings_from(const fs::path& root, const Common& c) {
@@ -63,6 +68,9 @@ Settings settings_from(const fs::path& root, const Common& c) {
   s.chapter_budget = c.chapter_budget;
   s.source_check = !c.no_source_check;
   s.require_gpu = c.require_gpu;
+  // --build-type, else $KATA_GRADE_BUILD_TYPE, else RelWithDebInfo.
+  const char* env_type = std::getenv("KATA_GRADE_BUILD_TYPE");
+  s.build_type = c.build_type_given || !env_type || !*env_type ? c.build_type : std::string(env_type);
   s.log = [](const std::string& message) { std::cerr << message << "\n"; };
   return s;
 }

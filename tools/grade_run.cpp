@@ -184,7 +184,7 @@ std::string Workspace::State::stamp() const {
   for (const auto& hidden : settings.hidden) add_tree(hidden);
   std::string chapters_text;
   for (const auto& c : settings.chapters) chapters_text += c + ";";
-  hash = fingerprint(hash, chapters_text);
+  hash = fingerprint(hash, chapters_text + "|" + settings.build_type);
   char text[32];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
   return text;
@@ -218,8 +218,12 @@ void Workspace::State::make_pristine() {
   std::string chapters_text;
   for (const auto& c : settings.chapters) chapters_text += (chapters_text.empty() ? "" : ";") + c;
 
+  // The learner track without the tools (the grader needs only the chapters'
+  // test programs), and without CUDA unless chapter 11 may be graded.
+  const bool cuda = settings.chapters.empty() || settings.chapters.count("11");
   const auto configured = run({"cmake", "-S", src().string(), "-B", build().string(), "-G", "Ninja",
-                               "-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DKATA_TRACK=learner", "-DKATA_MISTAKES=OFF",
+                               "-DCMAKE_BUILD_TYPE=" + settings.build_type, "-DKATA_TRACK=learner",
+                               "-DKATA_MISTAKES=OFF", "-DKATA_TOOLS=OFF", std::string("-DKATA_CUDA=") + (cuda ? "ON" : "OFF"),
                                "-DKATA_CHAPTERS=" + chapters_text, "-DKATA_HIDDEN_TESTS=" + hidden_dirs},
                               600);
   write_text(dir / "configure.log", configured.output);

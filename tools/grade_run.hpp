@@ -25,6 +25,7 @@ struct Settings {
   bool source_check = true;              // refuse code that uses what could defeat the grader
   bool require_gpu = false;              // grade the GPU tests even without a device (they score 0)
   int test_jobs = 1;                     // tests run at once within one submission
+  std::string build_type = "RelWithDebInfo";  // of the grading trees (the tests' own use None: fastest to build)
   std::function<void(const std::string&)> log;  // progress, for the instructor
 };
 

@@ -365,7 +365,7 @@ TEST_CASE("release, then grade-class: untouched 0, solved full marks, tampering 
 
   const fs::path out = base / "out";
   const auto graded = kata_grade({"grade-class", subs.string(), "--out", out.string(), "--chapters", "1-2", "--jobs",
-                                  "2", "--work", (kScratch / "work").string()});
+                                  "2", "--work", (kScratch / "work").string(), "--build-type", "None"});
   REQUIRE_MESSAGE(graded.succeeded(), graded.output);
   const auto grades = read_grades(out / "grades.csv");
   REQUIRE(grades.size() == 6);
@@ -424,7 +424,7 @@ TEST_CASE("grade-class: an early exit, a fake summary, a hang, a crash score exa
   const fs::path out = base / "out";
   // Without the source check, so that only the run-time defences stand.
   const auto graded = kata_grade({"grade-class", subs.string(), "--out", out.string(), "--chapters", "1-2", "--jobs",
-                                  "2", "--work", (kScratch / "work").string(), "--no-source-check", "--test-timeout",
+                                  "2", "--work", (kScratch / "work").string(), "--build-type", "None", "--no-source-check", "--test-timeout",
                                   "4", "--startup-timeout", "4"});
   REQUIRE_MESSAGE(graded.succeeded(), graded.output);
   const auto grades = read_grades(out / "grades.csv");
@@ -486,7 +486,10 @@ TEST_CASE("gradescope-package: run_autograder in a recreated Gradescope layout w
 
   kata::process::Options options;
   options.timeout_seconds = 1200;
-  options.env = {{"KATA_AUTOGRADER_ROOT", root.string()}, {"KATA_GRADE_WORK", (kScratch / "work").string()}};
+  // The grading trees the other cases prepared (same sources, chapters and build type).
+  options.env = {{"KATA_AUTOGRADER_ROOT", root.string()},
+                 {"KATA_GRADE_WORK", (kScratch / "work").string()},
+                 {"KATA_GRADE_BUILD_TYPE", "None"}};
   const auto ran = kata::process::run({(root / "source" / "run_autograder").string()}, options);
   CHECK_MESSAGE(ran.succeeded(), ran.output);
   REQUIRE_MESSAGE(fs::exists(root / "results" / "results.json"), ran.output);
