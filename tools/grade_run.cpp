@@ -34,25 +34,26 @@ void write_text(const fs::path& file, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
-// What of the instructor's tree a grading copy takes: what the build reads
+// What of the instructor's tree a grading copy takes: what its build reads
 // (CMake files, headers, the reference, the tests with the hidden ones, the
-// stubs, the tools), not the answers, the mistake catalogue, the lessons'
-// neighbours or build trees. The same sources give the same snapshot, in a
+// stubs; KATA_TOOLS is off there), not the answers, the mistake catalogue,
+// the tools or build trees. The same sources give the same snapshot, in a
 // clone or in an autograder package.
 bool left_out(const fs::path& relative) {
-  static const std::set<std::string> kept = {"cmake", "include", "reference", "tests", "chapters", "tools"};
+  static const std::set<std::string> kept = {"cmake", "include", "reference", "tests", "chapters"};
   const std::string text = relative.generic_string();
   if (text == "tests/mistakes" || text.rfind("tests/mistakes/", 0) == 0) return true;
-  if (text == "CMakeLists.txt" || text == "CMakePresets.json") return false;
+  if (text == "CMakeLists.txt") return false;
   return !kept.count(relative.begin()->string());
 }
 
-// Every file of the tree a grading copy takes, relative, in order.
-std::vector<fs::path> tree_files(const fs::path& root) {
+// Every file of the tree a grading copy takes (of a hidden-test folder: all
+// of them), relative, in order.
+std::vector<fs::path> tree_files(const fs::path& root, bool everything = false) {
   std::vector<fs::path> files;
   for (fs::recursive_directory_iterator it(root), end; it != end; ++it) {
     const fs::path relative = fs::relative(it->path(), root);
-    if (left_out(relative)) {
+    if (!everything && left_out(relative)) {
       if (it->is_directory()) it.disable_recursion_pending();
       continue;
     }
@@ -174,14 +175,14 @@ const std::vector<std::string>& Workspace::notes() const { return state_->notes;
 
 std::string Workspace::State::stamp() const {
   std::uint64_t hash = 1469598103934665603ull;
-  auto add_tree = [&](const fs::path& root) {
-    for (const auto& file : tree_files(root)) {
+  auto add_tree = [&](const fs::path& root, bool everything) {
+    for (const auto& file : tree_files(root, everything)) {
       hash = fingerprint(hash, file.generic_string() + '\0');
       hash = fingerprint(hash, read_text(root / file) + '\0');
     }
   };
-  add_tree(settings.root);
-  for (const auto& hidden : settings.hidden) add_tree(hidden);
+  add_tree(settings.root, false);
+  for (const auto& hidden : settings.hidden) add_tree(hidden, true);
   std::string chapters_text;
   for (const auto& c : settings.chapters) chapters_text += c + ";";
   hash = fingerprint(hash, chapters_text + "|" + settings.build_type);
@@ -209,7 +210,7 @@ void Workspace::State::make_pristine() {
   for (std::size_t i = 0; i < settings.hidden.size(); ++i) {
     const fs::path to = src() / "tests" / ("hidden-" + std::to_string(i + 1));
     fs::create_directories(to);
-    for (const auto& file : tree_files(settings.hidden[i])) {
+    for (const auto& file : tree_files(settings.hidden[i], true)) {
       fs::create_directories((to / file).parent_path());
       fs::copy_file(settings.hidden[i] / file, to / file);
     }

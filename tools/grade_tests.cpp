@@ -149,14 +149,14 @@ TEST_CASE("locate_files: the chapter folder first, then the topic folder, then a
 }
 
 TEST_CASE("forbidden_uses: what could defeat the grader is refused, with file and line; comments are not uses") {
-  const Chapter ch01 = chapter("01"), ch08 = chapter("08");
-  CHECK(forbidden_uses("conv1d.cpp", read_text(kRoot / "solutions/01_conv1d/conv1d.cpp"), ch01).empty());
-  CHECK(forbidden_uses("transposed.cpp", read_text(kRoot / "solutions/08_transposed/transposed.cpp"), ch08).empty());
+  const Chapter ch08 = chapter("08");
   auto uses = [&](const std::string& code, const Chapter& c = chapter("01")) { return forbidden_uses("x.cpp", code, c); };
   CHECK(uses("int f() { std::exit(0); }").size() == 1);
   CHECK(uses("int a;\nint f() { return std::getenv(\"KATA_END_MARKER\") != nullptr; }").front().rfind("x.cpp:2:", 0) == 0);
   CHECK(uses("static int x = (std::system(\"true\"), 0);").size() == 1);
   CHECK(uses("#define PASTE(a, b) a##b").size() == 1);
+  CHECK(uses("void f() { std::filesystem::remove_all(\"/tmp/x\"); }").size() == 1);
+  CHECK(uses("int f() { return ::open(\"/tmp/x\", 0); }").size() == 1);
   CHECK(uses("#include \"../tests/support/check.hpp\"").size() == 1);
   CHECK_FALSE(uses("#include <doctest/doctest.h>").empty());
   CHECK(uses("auto y = ref::conv1d(x, w);").size() == 1);
@@ -164,6 +164,16 @@ TEST_CASE("forbidden_uses: what could defeat the grader is refused, with file an
   CHECK(uses("auto A = ref::conv_matrix1d(L, w, 1, 0, 1, 1);", ch08).empty());
   CHECK(uses("// do not call exit() here\n/* nor getenv */ int f();\nconst char* s = \"exit\";").empty());
   CHECK(uses("#include <vector>\n#include \"conv1d.hpp\"\n#include \"convkata/errors.hpp\"").empty());
+  CHECK(uses("namespace r = convkata::ref;").size() == 1);
+  CHECK(uses("namespace convkata { namespace ref { int f(); } }").size() == 1);
+  // Every model solution passes the check (chapter 11 includes its given cuda_support.cuh).
+  for (const auto& c : read_chapters(kRoot)) {
+    for (const auto& file : c.files) {
+      CAPTURE(file);
+      CHECK(forbidden_uses(file, read_text(kRoot / "solutions" / c.dir() / file), c).empty());
+      CHECK(forbidden_uses(file, read_text(kRoot / "chapters" / c.dir() / file), c).empty());
+    }
+  }
 }
 
 TEST_CASE("student_name: a safe folder name from a submission's name") {
@@ -464,7 +474,13 @@ TEST_CASE("gradescope-package: run_autograder in a recreated Gradescope layout w
   const fs::path base = kScratch / "gradescope";
   fs::remove_all(base);
   const fs::path zip = base / "autograder.zip";
-  const auto packaged = kata_grade({"gradescope-package", "--out", zip.string(), "--chapters", "1-2"});
+  // An instructor's own hidden test, outside the workbook.
+  write_text(base / "my-hidden" / "ch02_stride_mine.cpp",
+             "#include \"stride.hpp\"\n#include \"kata_test.hpp\"\n"
+             "TEST_CASE(\"output_length: an instructor's own case\") {\n"
+             "    CHECK(convkata::ch02::output_length(100, 10, 10) == 10);\n}\n");
+  const auto packaged = kata_grade({"gradescope-package", "--out", zip.string(), "--chapters", "1-2", "--hidden",
+                                    (base / "my-hidden").string()});
   REQUIRE_MESSAGE(packaged.succeeded(), packaged.output);
 
   // Gradescope's layout: the package in source/, the upload in submission/.
@@ -497,7 +513,14 @@ TEST_CASE("gradescope-package: run_autograder in a recreated Gradescope layout w
   CHECK(results.at("score").get<double>() == doctest::Approx(10));
   CHECK(results.at("extra_data").at("max_score").get<double>() == doctest::Approx(20));
   REQUIRE(results.at("tests").size() > 16);
+  int mine = 0;
   for (const auto& t : results.at("tests")) {
     for (const char* key : {"name", "score", "max_score", "status", "output", "visibility"}) CHECK(t.contains(key));
+    if (t.at("name") == "ch02/hidden/output_length: an instructor's own case") {
+      ++mine;
+      CHECK(t.at("visibility") == "after_due_date");
+      CHECK(t.at("status") == "failed");  // chapter 02 is the stub
+    }
   }
+  CHECK(mine == 1);
 }
