@@ -2,6 +2,8 @@
 
 #include "cli_core.hpp"
 
+#include "workbook.hpp"
+
 #include "process.hpp"
 
 #include <algorithm>
@@ -37,24 +39,21 @@ process::Result run_in(const Workbook& workbook, const std::vector<std::string>&
 }  // namespace
 
 // ------------------------------------------------------------------ helpers
+// The workbook's readers (workbook.hpp), with a failure as a Refusal: one line, exit 1.
 std::string read_text(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Refusal("cannot read " + file.string());
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+    try {
+        return kata::read_text(file);
+    } catch (const std::runtime_error& e) {
+        throw Refusal(e.what());
+    }
 }
 
 void write_text(const fs::path& file, const std::string& text) {
-    if (file.has_parent_path()) fs::create_directories(file.parent_path());
-    const fs::path temporary = file.string() + ".kata-new";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) throw Refusal("cannot write " + file.string());
-        out << text;
-        if (!out.flush()) throw Refusal("cannot write " + file.string());
+    try {
+        kata::write_text(file, text);
+    } catch (const std::runtime_error& e) {
+        throw Refusal(e.what());
     }
-    fs::rename(temporary, file);  // a half-written file never replaces a whole one
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -76,15 +75,12 @@ std::string trim(const std::string& text) {
 
 // ----------------------------------------------------------------- chapters
 std::vector<Chapter> parse_chapters(const std::string& cmakelists) {
-    static const std::regex line_pattern(R"(^\s*kata_add_chapter\((\d\d)\s+([a-z0-9_]+)[\s)])");
     std::vector<Chapter> chapters;
-    for (const auto& line : split_lines(cmakelists)) {
-        std::smatch m;
-        if (!std::regex_search(line, m, line_pattern)) continue;
+    for (const auto& line : kata::chapter_lines(cmakelists)) {
         Chapter c;
-        c.id = m[1];
+        c.id = line.number;
         c.number = std::stoi(c.id);
-        c.topic = m[2];
+        c.topic = line.topic;
         chapters.push_back(c);
     }
     return chapters;

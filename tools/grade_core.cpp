@@ -1,5 +1,7 @@
 #include "grade_core.hpp"
 
+#include "workbook.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -11,13 +13,7 @@ namespace kata::grade {
 
 namespace {
 
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + file.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using kata::read_text;
 
 std::string two_digits(int n) {
   char text[16];
@@ -117,17 +113,12 @@ std::string case_title(const CaseResult& c) {
 // ------------------------------------------------------------------ chapters
 
 std::vector<Chapter> read_chapters(const fs::path& root) {
-  const std::string cmake = read_text(root / "CMakeLists.txt");
-  static const std::regex line(R"(^[ \t]*kata_add_chapter\(([0-9][0-9]) ([a-z0-9_]+)( USES_REFERENCE)?\))");
   std::vector<Chapter> chapters;
-  std::istringstream lines(cmake);
-  for (std::string text; std::getline(lines, text);) {
-    std::smatch m;
-    if (!std::regex_search(text, m, line)) continue;
+  for (const auto& line : chapter_lines(read_text(root / "CMakeLists.txt"))) {
     Chapter chapter;
-    chapter.number = m[1];
-    chapter.topic = m[2];
-    chapter.uses_reference = m[3].matched;
+    chapter.number = line.number;
+    chapter.topic = line.topic;
+    chapter.uses_reference = line.uses_reference;
     const fs::path dir = root / "chapters" / chapter.dir();
     if (!fs::is_directory(dir)) continue;  // a release without this chapter
     for (const auto& entry : fs::directory_iterator(dir)) {
@@ -628,14 +619,22 @@ std::string csv_row(const Grade& grade, const std::vector<Chapter>& chapters) {
   return row + "," + format_points(grade.score()) + "," + format_points(grade.max_score()) + "," + csv_field(notes) + "\n";
 }
 
+namespace {
+// ".tar.gz" of "bob.tar.gz", "" when the name is not an archive's.
+std::string archive_extension(const fs::path& path) {
+  const std::string name = path.filename().string();
+  for (const std::string ext : {".tar.gz", ".tgz", ".zip", ".tar"}) {
+    if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0) return ext;
+  }
+  return "";
+}
+}  // namespace
+
+bool is_archive(const fs::path& path) { return !archive_extension(path).empty(); }
+
 std::string student_name(const fs::path& entry) {
   std::string name = entry.filename().string();
-  for (const std::string ext : {".tar.gz", ".tgz", ".zip", ".tar"}) {
-    if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0) {
-      name.resize(name.size() - ext.size());
-      break;
-    }
-  }
+  name.resize(name.size() - archive_extension(entry).size());
   for (char& c : name) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) c = '_';
   }

@@ -165,6 +165,8 @@ std::string feedback_markdown(const Grade& grade);
 std::string csv_header(const std::vector<Chapter>& chapters);
 std::string csv_row(const Grade& grade, const std::vector<Chapter>& chapters);
 
+// Whether a submission is a .zip, .tar, .tar.gz or .tgz archive.
+bool is_archive(const fs::path& path);
 // "alice smith.zip" -> "alice_smith": a safe folder name for a student.
 std::string student_name(const fs::path& entry);
 

@@ -1,6 +1,7 @@
 #include "grade_run.hpp"
 
 #include "process.hpp"
+#include "workbook.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -19,20 +20,6 @@ namespace kata::grade {
 namespace {
 
 using process::Options;
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_text(const fs::path& file, const std::string& text) {
-  fs::create_directories(file.parent_path());
-  std::ofstream out(file, std::ios::binary);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + file.string());
-}
 
 // What of the instructor's tree a grading copy takes: what its build reads
 // (CMake files, headers, the reference, the tests with the hidden ones, the
@@ -355,14 +342,6 @@ struct Unpacked {
   fs::path root;
   std::string problem;  // why it could not be unpacked
 };
-
-bool is_archive(const fs::path& path) {
-  const std::string name = path.filename().string();
-  for (const std::string ext : {".zip", ".tar", ".tar.gz", ".tgz"}) {
-    if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0) return true;
-  }
-  return false;
-}
 
 // A .zip or .tar(.gz) into `into`, with CMake's own archive support; an entry
 // that would land outside `into` (an absolute path, "..") refuses the archive.

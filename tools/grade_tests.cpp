@@ -6,6 +6,7 @@
 #include "grade_core.hpp"
 #include "process.hpp"
 #include "release.hpp"
+#include "workbook.hpp"
 
 #include <doctest/doctest.h>
 
@@ -16,24 +17,14 @@
 #include <sstream>
 
 using namespace kata::grade;
+using kata::read_text;
+using kata::write_text;
 
 namespace {
 
 const fs::path kRoot = KATA_SOURCE_DIR;
 const fs::path kGrade = KATA_GRADE_BINARY;
 const fs::path kScratch = KATA_SCRATCH_DIR;
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_text(const fs::path& file, const std::string& text) {
-  fs::create_directories(file.parent_path());
-  std::ofstream(file, std::ios::binary) << text;
-}
 
 Chapter chapter(const std::string& number) {
   for (auto& c : read_chapters(kRoot)) {

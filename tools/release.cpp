@@ -1,6 +1,7 @@
 #include "release.hpp"
 
 #include "process.hpp"
+#include "workbook.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -11,20 +12,6 @@
 namespace kata::grade {
 
 namespace {
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_text(const fs::path& file, const std::string& text) {
-  fs::create_directories(file.parent_path());
-  std::ofstream out(file, std::ios::binary);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + file.string());
-}
 
 void copy_into(const fs::path& from, const fs::path& to) {
   fs::create_directories(to.parent_path());
@@ -258,10 +245,9 @@ std::vector<std::string> release(const ReleaseOptions& options) {
       // Only the released chapters are built.
       std::istringstream in(read_text(from));
       std::string out;
-      static const std::regex add(R"(^\s*kata_add_chapter\(([0-9][0-9]) )");
       for (std::string line; std::getline(in, line);) {
-        std::smatch m;
-        if (std::regex_search(line, m, add) && !chosen.count(m[1])) continue;
+        const auto chapter = chapter_line(line);
+        if (chapter && !chosen.count(chapter->number)) continue;
         out += line + "\n";
       }
       write_text(to, out);
