@@ -76,9 +76,24 @@ function(kata_add_chapter number topic)
 endfunction()
 
 # One test executable: the chapter's test objects, the doctest runner and one
-# implementation of the chapter.
+# implementation of the chapter. A .cu file is compiled for the CPU: a
+# generated .cpp includes it with KATA_CUDA_ON_CPU, and its kernels run on
+# convkata/cuda_on_cpu.hpp (nvcc builds the same file for the GPU elsewhere).
 function(_kata_chapter_executable target sources)
-  add_library(${target}_impl STATIC ${sources})
+  set(cpu_sources "")
+  foreach(source IN LISTS sources)
+    if(source MATCHES "\\.cu$")
+      get_filename_component(file_name "${source}" NAME)
+      set(wrapper "${CMAKE_CURRENT_BINARY_DIR}/cuda_on_cpu/${target}/${file_name}.cpp")
+      file(CONFIGURE OUTPUT "${wrapper}" CONTENT
+           "// ${source}, compiled for the CPU (convkata/cuda_on_cpu.hpp stands in for CUDA).\n#define KATA_CUDA_ON_CPU 1\n#include \"${source}\"\n")
+      list(APPEND cpu_sources "${wrapper}")
+    else()
+      list(APPEND cpu_sources "${source}")
+    endif()
+  endforeach()
+  add_library(${target}_impl STATIC ${cpu_sources})
+  set_property(TARGET ${target}_impl PROPERTY KATA_SOURCES "${sources}")  # for a GPU build of the same files
   target_include_directories(${target}_impl PUBLIC "${chapter_dir}")
   target_link_libraries(${target}_impl PUBLIC convkata_core)
   if(chapter_USES_REFERENCE)
@@ -86,8 +101,7 @@ function(_kata_chapter_executable target sources)
   endif()
   target_precompile_headers(${target}_impl REUSE_FROM convkata_pch)
   # A stub names its parameters for the learner before it uses them.
-  target_compile_options(${target}_impl PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-Wno-unused-parameter>
-                                                 $<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wno-unused-parameter>)
+  target_compile_options(${target}_impl PRIVATE -Wno-unused-parameter)
 
   add_executable(${target} $<TARGET_OBJECTS:${ch}_tests> $<TARGET_OBJECTS:kata_test_main>)
   target_link_libraries(${target} PRIVATE ${target}_impl kata_test_support)

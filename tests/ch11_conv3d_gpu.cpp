@@ -1,7 +1,11 @@
 // Chapter 11 - Conv3d on the GPU: everything that needs no GPU.
 // The index arithmetic, the launch geometry and the per-voxel sum are the
-// code the kernels run; here they run on the CPU. The kernels themselves are
-// tested in ch11_conv3d_gpu_device.cpp.
+// code the kernels run; here they run on the CPU. So do the kernels: this
+// program is linked against conv3d_gpu.cu compiled for the CPU, where
+// convkata/cuda_on_cpu.hpp runs each block's threads in turn and stops a
+// kernel that skips a barrier or writes past a buffer. The same kernels on a
+// GPU: ch11_conv3d_gpu_device.cpp.
+#include "ch11_kernel_checks.hpp"
 #include "conv3d_gpu.hpp"
 #include "kata_test.hpp"
 
@@ -338,4 +342,56 @@ TEST_CASE("kernel_size_for: the kernels that reach the lesson's targets") {
     CHECK(ch::kernel_size_for(10, 10, 1, 1) == Size3(3));                  // padding 1 keeps the size
     CHECK(ch::kernel_size_for(20, 5, 1, 0, 3) == Size3(6));                // 3*(6-1)+1 = 16 = 20 - 5 + 1
     CHECK_REFUSES(ch::kernel_size_for(10, 20), "kernel_size_for", "10", "20");
+}
+
+// ------------------------------------------- the kernels, on the CPU ---
+// Small shapes: the CPU runs every thread of every block in turn.
+
+TEST_CASE("conv3d_kernel1_naive: on the CPU - matches the reference on random shapes") {
+    check_kernel_sweep(ch::naive, 2111, 4, 12, 9);
+}
+
+TEST_CASE("conv3d_kernel2_shared: on the CPU - matches the reference on random shapes") {
+    check_kernel_sweep(ch::shared_weights, 2112, 4, 12, 9);
+}
+
+TEST_CASE("conv3d_kernel2_shared: on the CPU - more weights than one shared chunk") {
+    Rng rng(2113);
+    const Tensor5 x = rng.tensor<5>(1, 7, 14, 15, 16);
+    const Tensor5 w = rng.tensor<5>(3, 7, 10, 9, 11);  // 6930 taps per output channel
+    const Tensor1 b = rng.tensor<1>(3);
+    check_kernel(ch::shared_weights, x, w, b, 2, 1, 1, "conv3d kernel 2 with 6930 taps");
+}
+
+TEST_CASE("conv3d_kernel3_tile: on the CPU - matches the reference on random shapes") {
+    check_kernel_sweep(ch::shared_tile, 2114, 5, 12, 9);
+}
+
+TEST_CASE("conv3d_kernel3_tile: on the CPU - tiles cut by the edge and a halo from dilation") {
+    // 19 x 21 outputs: tiles of 16 leave a 3 x 5 corner; the slab must hold the dilated halo.
+    Rng rng(2115);
+    const Tensor5 x = rng.tensor<5>(1, 2, 3, 23, 27);
+    const Tensor5 w = rng.tensor<5>(2, 2, 1, 3, 4);
+    check_kernel(ch::shared_tile, x, w, {}, 1, {0, 0, 1}, {1, 2, 3}, "conv3d kernel 3, 19 x 21 outputs, dilation (1, 2, 3)",
+                 kHaloAt);
+}
+
+TEST_CASE("conv3d_kernel4_split: on the CPU - matches the reference on random shapes") {
+    check_kernel_sweep(ch::split_reduction, 2116, 5, 8, 7);
+}
+
+TEST_CASE("conv3d_kernel4_split: on the CPU - a big kernel with few outputs") {
+    Rng rng(2117);
+    const Tensor5 x = rng.tensor<5>(1, 3, 30, 31, 32);
+    const Tensor5 w = rng.tensor<5>(2, 3, 25, 26, 27);
+    const Tensor1 b = rng.tensor<1>(2);
+    check_kernel(ch::split_reduction, x, w, b, 3, 0, 1, "conv3d kernel 4 with 52650 taps");
+}
+
+TEST_CASE("launch_conv3d: refuses a kernel version other than 1 to 4") {
+    Rng rng(2118);
+    const Tensor5 x = rng.tensor<5>(1, 1, 3, 3, 3);
+    const Tensor5 w = rng.tensor<5>(1, 1, 2, 2, 2);
+    CHECK_REFUSES(ch::conv3d_gpu(0, x, w), "conv3d_gpu", "0");
+    CHECK_REFUSES(ch::conv3d_gpu(5, x, w), "conv3d_gpu", "5");
 }

@@ -207,7 +207,8 @@ void Workspace::State::make_pristine() {
   for (const auto& c : settings.chapters) chapters_text += (chapters_text.empty() ? "" : ";") + c;
 
   // The learner track without the tools (the grader needs only the chapters'
-  // test programs), and without CUDA unless chapter 11 may be graded.
+  // test programs), and without nvcc unless chapter 11 may be graded (its
+  // CPU tests need none; only its GPU tests do).
   const bool cuda = settings.chapters.empty() || settings.chapters.count("11");
   const auto configured = run({"cmake", "-S", src().string(), "-B", build().string(), "-G", "Ninja",
                                "-DCMAKE_BUILD_TYPE=" + settings.build_type, "-DKATA_TRACK=learner",
@@ -301,12 +302,10 @@ void Workspace::State::read_tests() {
     const bool has_tests = std::any_of(tests.begin(), tests.end(), [&](const TestCase& t) { return t.chapter == chapter.number; });
     if (!has_tests) {
       if (settings.chapters_chosen) {
-        throw std::runtime_error("chapter " + chapter.number + " cannot be graded on this machine: it was not built" +
-                                 (chapter.number == "11" ? " (no CUDA compiler)" : "") + "; see " +
+        throw std::runtime_error("chapter " + chapter.number + " cannot be graded on this machine: it was not built; see " +
                                  (pristine / "configure.log").string());
       }
-      notes.push_back("chapter " + chapter.number + " is not part of this grade: this machine does not build it" +
-                      (chapter.number == "11" ? " (no CUDA compiler)" : ""));
+      notes.push_back("chapter " + chapter.number + " is not part of this grade: this machine does not build it");
       continue;
     }
     chapters.push_back(chapter);

@@ -1,16 +1,15 @@
 // Chapter 11: Conv3d on the GPU.
 //
 // Write the functions declared in conv3d_gpu.hpp, top to bottom: shapes, flat
-// indices, launch geometry, the per-voxel sum and its CPU loop (all checked
-// without a GPU), then the four kernels and launch_conv3d (checked where
-// there is a CUDA device). The lesson: chapters/11_conv3d_gpu/README.md.
+// indices, launch geometry, the per-voxel sum and its CPU loop, then the four
+// kernels and launch_conv3d. Everything is checked on the CPU (this file is
+// compiled for it too; see "Launching" in the lesson), the kernels on a GPU
+// as well where there is one. The lesson: chapters/11_conv3d_gpu/README.md.
 // Test with `./kata test 11`; stuck? `./kata hint 11`.
 #include "conv3d_gpu.hpp"
 #include "cuda_support.cuh"
 
 #include "convkata/errors.hpp"
-
-#include <cuda_runtime.h>
 
 #include <string>
 
@@ -145,7 +144,8 @@ __global__ void conv3d_kernel4_split(const float* x, const float* weight, const 
 
 void launch_conv3d(int version, const float* x, const float* weight, const float* bias, float* y,
                    const Conv3dParams& p) {
-    // TODO: launch kernel `version` (1 to 4) with its grid, then check
+    // TODO: launch kernel `version` (1 to 4) with its grid, as
+    // launch(kernel, grid, block, shared_bytes)(args...), then check
     // cudaGetLastError() and cudaDeviceSynchronize() with CONVKATA_CUDA.
     // Refuse other versions with invalid("conv3d_gpu", ...).
     KATA_TODO("launch_conv3d");

@@ -11,8 +11,6 @@
 
 #include "convkata/errors.hpp"
 
-#include <cuda_runtime.h>
-
 #include <algorithm>
 #include <string>
 
@@ -269,7 +267,7 @@ __global__ void conv3d_kernel2_shared(const float* x, const float* weight, const
 // reads its window from there.
 __global__ void conv3d_kernel3_tile(const float* x, const float* weight, const float* bias, float* y,
                                     Conv3dParams p, int tile) {
-    extern __shared__ float slab[];
+    float* slab = dynamic_shared<float>();
     const ShapeIndex tiles_w = (p.out.w + tile - 1) / tile;
     const ShapeIndex h0 = blockIdx.x / tiles_w * tile;
     const ShapeIndex w0 = blockIdx.x % tiles_w * tile;
@@ -335,7 +333,7 @@ __global__ void conv3d_kernel4_split(const float* x, const float* weight, const 
         sum += x[input_index(v.n, c, d, h, w, p)] * weight[weight_index(v.oc, c, kd, kh, kw, p)];
     }
     partial[threadIdx.x] = sum;
-    for (int half = blockDim.x / 2; half > 0; half /= 2) {
+    for (unsigned int half = blockDim.x / 2; half > 0; half /= 2) {
         __syncthreads();
         if (threadIdx.x < half) partial[threadIdx.x] += partial[threadIdx.x + half];
     }
@@ -364,13 +362,13 @@ void launch_conv3d(int version, const float* x, const float* weight, const float
     switch (version) {
         case naive: {
             const LaunchConfig config = launch_config(total, block_size);
-            conv3d_kernel1_naive<<<config.grid, config.block>>>(x, weight, bias, y, p);
+            launch(conv3d_kernel1_naive, config.grid, config.block)(x, weight, bias, y, p);
             break;
         }
         case shared_weights: {
             if (channels > max_grid_yz) invalid("conv3d kernel 2", "N*OC = ", channels, " blocks exceed the grid");
             const LaunchConfig config = launch_config(p.out.volume(), block_size);
-            conv3d_kernel2_shared<<<dim3(config.grid, channels), config.block>>>(x, weight, bias, y, p);
+            launch(conv3d_kernel2_shared, dim3(config.grid, channels), config.block)(x, weight, bias, y, p);
             break;
         }
         case shared_tile: {
@@ -384,12 +382,12 @@ void launch_conv3d(int version, const float* x, const float* weight, const float
             const std::size_t shared = static_cast<std::size_t>(slab_size(tile, p.kernel.h, p.stride.h, p.dilation.h) *
                                                                 slab_size(tile, p.kernel.w, p.stride.w, p.dilation.w)) *
                                        sizeof(float);
-            conv3d_kernel3_tile<<<dim3(tiles, p.out.d, channels), tile * tile, shared>>>(x, weight, bias, y, p,
-                                                                                          tile);
+            launch(conv3d_kernel3_tile, dim3(tiles, p.out.d, channels), tile * tile, shared)(x, weight, bias, y, p,
+                                                                                             tile);
             break;
         }
         case split_reduction:
-            conv3d_kernel4_split<<<total, block_size>>>(x, weight, bias, y, p);
+            launch(conv3d_kernel4_split, total, block_size)(x, weight, bias, y, p);
             break;
         default:
             invalid("conv3d_gpu", "no kernel version ", version, " (1 to 4)");
