@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 chapter=${1:-3}
 runs=${2:-10}
-stub=$(ls chapters/"$(printf '%02d' "$chapter")"_*/*.cpp | head -n 1)
+stub=$(ls chapters/"$(printf '%02d' "$chapter")"_*/*.cpp chapters/"$(printf '%02d' "$chapter")"_*/*.cu 2>/dev/null | head -n 1 || true)
 [[ -d build/learner ]] || { echo "run ./kata first" >&2; exit 1; }
 
 ./kata test "$chapter" >/dev/null 2>&1 || true  # warm: everything else built

@@ -356,11 +356,7 @@ TEST_CASE("conv3d_kernel2_shared: on the CPU - matches the reference on random s
 }
 
 TEST_CASE("conv3d_kernel2_shared: on the CPU - more weights than one shared chunk") {
-    Rng rng(2113);
-    const Tensor5 x = rng.tensor<5>(1, 7, 14, 15, 16);
-    const Tensor5 w = rng.tensor<5>(3, 7, 10, 9, 11);  // 6930 taps per output channel
-    const Tensor1 b = rng.tensor<1>(3);
-    check_kernel(ch::shared_weights, x, w, b, 2, 1, 1, "conv3d kernel 2 with 6930 taps");
+    check_kernel2_many_taps(2113, 14);
 }
 
 TEST_CASE("conv3d_kernel3_tile: on the CPU - matches the reference on random shapes") {
@@ -381,11 +377,7 @@ TEST_CASE("conv3d_kernel4_split: on the CPU - matches the reference on random sh
 }
 
 TEST_CASE("conv3d_kernel4_split: on the CPU - a big kernel with few outputs") {
-    Rng rng(2117);
-    const Tensor5 x = rng.tensor<5>(1, 3, 30, 31, 32);
-    const Tensor5 w = rng.tensor<5>(2, 3, 25, 26, 27);
-    const Tensor1 b = rng.tensor<1>(2);
-    check_kernel(ch::split_reduction, x, w, b, 3, 0, 1, "conv3d kernel 4 with 52650 taps");
+    check_kernel4_big_kernel(2117);
 }
 
 TEST_CASE("launch_conv3d: refuses a kernel version other than 1 to 4") {

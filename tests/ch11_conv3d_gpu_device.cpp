@@ -33,11 +33,7 @@ TEST_CASE("conv3d_kernel2_shared: on the GPU - matches the CPU reference on rand
 
 TEST_CASE("conv3d_kernel2_shared: on the GPU - more weights than one shared chunk") {
     if (skip_without_gpu()) return;
-    Rng rng(1113);
-    const Tensor5 x = rng.tensor<5>(1, 7, 20, 21, 22);
-    const Tensor5 w = rng.tensor<5>(3, 7, 10, 9, 11);  // 6930 taps per output channel
-    const Tensor1 b = rng.tensor<1>(3);
-    check_kernel(ch::shared_weights, x, w, b, 2, 1, 1, "conv3d kernel 2 with 6930 taps");
+    check_kernel2_many_taps(1113, 20);
 }
 
 TEST_CASE("conv3d_kernel3_tile: on the GPU - matches the CPU reference on random shapes") {
@@ -52,9 +48,5 @@ TEST_CASE("conv3d_kernel4_split: on the GPU - matches the CPU reference on rando
 
 TEST_CASE("conv3d_kernel4_split: on the GPU - a big kernel with few outputs") {
     if (skip_without_gpu()) return;
-    Rng rng(1116);
-    const Tensor5 x = rng.tensor<5>(1, 3, 30, 31, 32);
-    const Tensor5 w = rng.tensor<5>(2, 3, 25, 26, 27);
-    const Tensor1 b = rng.tensor<1>(2);
-    check_kernel(ch::split_reduction, x, w, b, 3, 0, 1, "conv3d kernel 4 with 52650 taps");
+    check_kernel4_big_kernel(1116);
 }

@@ -56,4 +56,25 @@ inline void check_kernel_sweep(int version, unsigned seed, convkata::Index max_k
     }
 }
 
+// Kernel 2 with more weights per output channel than one shared chunk holds
+// (6930 taps; the model stages 4096 at a time). The input is [1, 7, size, size+1, size+2].
+inline void check_kernel2_many_taps(unsigned seed, convkata::Index size) {
+    using namespace convkata;
+    Rng rng(seed);
+    const Tensor5 x = rng.tensor<5>(1, 7, size, size + 1, size + 2);
+    const Tensor5 w = rng.tensor<5>(3, 7, 10, 9, 11);
+    const Tensor1 b = rng.tensor<1>(3);
+    check_kernel(ch11::shared_weights, x, w, b, 2, 1, 1, "conv3d kernel 2 with 6930 taps");
+}
+
+// Kernel 4's case: a big kernel, few outputs (16 outputs of 52650 taps each).
+inline void check_kernel4_big_kernel(unsigned seed) {
+    using namespace convkata;
+    Rng rng(seed);
+    const Tensor5 x = rng.tensor<5>(1, 3, 30, 31, 32);
+    const Tensor5 w = rng.tensor<5>(2, 3, 25, 26, 27);
+    const Tensor1 b = rng.tensor<1>(2);
+    check_kernel(ch11::split_reduction, x, w, b, 3, 0, 1, "conv3d kernel 4 with 52650 taps");
+}
+
 }  // namespace kata

@@ -552,29 +552,29 @@ template <typename T>
 }
 
 // Fibers take turns only at barriers, so a read-modify-write is never interrupted.
+namespace convkata::cuda_on_cpu {
+template <typename T, typename Update>
+T atomic_update(T* address, Update update) {
+    const T old = *address;
+    *address = update(old);
+    return old;
+}
+}  // namespace convkata::cuda_on_cpu
 template <typename T>
 T atomicAdd(T* address, std::type_identity_t<T> value) {
-    const T old = *address;
-    *address = old + value;
-    return old;
+    return ::convkata::cuda_on_cpu::atomic_update(address, [&](T old) { return old + value; });
 }
 template <typename T>
 T atomicMax(T* address, std::type_identity_t<T> value) {
-    const T old = *address;
-    *address = std::max(old, value);
-    return old;
+    return ::convkata::cuda_on_cpu::atomic_update(address, [&](T old) { return std::max(old, value); });
 }
 template <typename T>
 T atomicMin(T* address, std::type_identity_t<T> value) {
-    const T old = *address;
-    *address = std::min(old, value);
-    return old;
+    return ::convkata::cuda_on_cpu::atomic_update(address, [&](T old) { return std::min(old, value); });
 }
 template <typename T>
 T atomicExch(T* address, std::type_identity_t<T> value) {
-    const T old = *address;
-    *address = value;
-    return old;
+    return ::convkata::cuda_on_cpu::atomic_update(address, [&](T) { return value; });
 }
 
 [[noreturn]] inline void __trap() { throw ::convkata::cuda_on_cpu::kernel_fault("cuda_on_cpu: __trap() in a kernel"); }
