@@ -38,15 +38,6 @@ ch::Conv3dParams uneven_params() {
     return p;
 }
 
-Size3 random_size3(Rng& rng, Index lo, Index hi) {
-    return Size3(rng.integer(lo, hi), rng.integer(lo, hi), rng.integer(lo, hi));
-}
-
-std::string what(const Tensor5& x, const Tensor5& w, const Size3& s, const Size3& pad, const Size3& dil) {
-    return "conv3d_cpu_by_voxels(x " + shape_string(x) + ", w " + shape_string(w) + ", stride " + s.to_string() +
-           ", padding " + pad.to_string() + ", dilation " + dil.to_string() + ")";
-}
-
 Size3 golden_size3(const GoldenCase& c, const std::string& key) {
     const std::vector<Index> v = c.integers(key);
     return v.size() == 1 ? Size3(v[0]) : Size3(v[0], v[1], v[2]);
@@ -254,22 +245,10 @@ TEST_CASE("conv3d_cpu_by_voxels: matches the reference on random shapes") {
     Rng rng(1105);
     for (int trial = 0; trial < 40; ++trial) {
         CAPTURE(trial);
-        const Size3 kernel = random_size3(rng, 1, 3);
-        const Size3 stride = random_size3(rng, 1, 3);
-        const Size3 padding = random_size3(rng, 0, 2);
-        const Size3 dilation = random_size3(rng, 1, 2);
-        Size3 in = random_size3(rng, 1, 7);
-        for (int k = 0; k < 3; ++k) {
-            in[k] = std::max(in[k], dilated_kernel_size(kernel[k], dilation[k]) - 2 * padding[k]);
-            in[k] = std::max<Index>(in[k], 1);
-        }
-        const Index c = rng.integer(1, 3);
-        const Tensor5 x = rng.tensor<5>(rng.integer(1, 2), c, in[0], in[1], in[2]);
-        const Tensor5 w = rng.tensor<5>(rng.integer(1, 3), c, kernel[0], kernel[1], kernel[2]);
-        const OptionalBias b = trial % 2 ? OptionalBias(rng.tensor<1>(w.dimension(0))) : std::nullopt;
-        CHECK_CLOSE(ch::conv3d_cpu_by_voxels(x, w, b, stride, padding, dilation),
-                    ref::conv3d(x, w, b, stride, padding, dilation),
-                    CheckOptions{what(x, w, stride, padding, dilation), "", {}, {}});
+        const Conv3dCall c = random_conv3d_call(rng, trial, 3, 7, 3, 3);
+        CHECK_CLOSE(ch::conv3d_cpu_by_voxels(c.x, c.w, c.b, c.stride, c.padding, c.dilation),
+                    ref::conv3d(c.x, c.w, c.b, c.stride, c.padding, c.dilation),
+                    CheckOptions{c.describe("conv3d_cpu_by_voxels"), "", {}, {}});
     }
 }
 
@@ -278,15 +257,12 @@ TEST_CASE("conv3d_cpu_by_voxels: PyTorch golden cases") {
     for (const GoldenCase& g : load_golden("conv3d")) {
         if (g.refused() || g.integer("groups") != 1 || g.is_string("padding")) continue;
         CAPTURE(g.describe());
-        const Tensor5 x = g.tensor("input").tensor<5>();
-        const Tensor5 w = g.tensor("weight").tensor<5>();
         const std::optional<GoldenTensor> gb = g.optional_tensor("bias");
-        const OptionalBias b = gb ? OptionalBias(gb->tensor<1>()) : std::nullopt;
-        const Size3 stride = golden_size3(g, "stride");
-        const Size3 padding = golden_size3(g, "padding");
-        const Size3 dilation = golden_size3(g, "dilation");
-        CHECK_CLOSE(ch::conv3d_cpu_by_voxels(x, w, b, stride, padding, dilation), g.output().tensor<5>(),
-                    CheckOptions{what(x, w, stride, padding, dilation), "", {}, {}});
+        const Conv3dCall c{g.tensor("input").tensor<5>(), g.tensor("weight").tensor<5>(),
+                           gb ? OptionalBias(gb->tensor<1>()) : std::nullopt, golden_size3(g, "stride"),
+                           golden_size3(g, "padding"), golden_size3(g, "dilation")};
+        CHECK_CLOSE(ch::conv3d_cpu_by_voxels(c.x, c.w, c.b, c.stride, c.padding, c.dilation), g.output().tensor<5>(),
+                    CheckOptions{c.describe("conv3d_cpu_by_voxels"), "", {}, {}});
         ++checked;
     }
     CHECK(checked >= 20);

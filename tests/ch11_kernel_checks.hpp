@@ -25,34 +25,55 @@ inline void check_kernel(int version, const convkata::Tensor5& x, const convkata
                 ref::conv3d(x, w, b, stride, padding, dilation), options);
 }
 
-// `trials` random calls of kernel `version` against the CPU reference: every
-// stride, padding and dilation up to 3, 2 and 2, outputs of every size around
-// the block sizes, with and without bias.
+// One conv3d call: its tensors and arguments.
+struct Conv3dCall {
+    convkata::Tensor5 x, w;
+    convkata::OptionalBias b;
+    convkata::Size3 stride = 1, padding = 0, dilation = 1;
+
+    // "op(x [..], w [..], stride (..), padding (..), dilation (..))"
+    std::string describe(const std::string& op) const {
+        return op + "(x " + convkata::shape_string(x) + ", w " + convkata::shape_string(w) + ", stride " +
+               stride.to_string() + ", padding " + padding.to_string() + ", dilation " + dilation.to_string() + ")";
+    }
+};
+
+inline convkata::Size3 random_size3(Rng& rng, convkata::Index lo, convkata::Index hi) {
+    return convkata::Size3(rng.integer(lo, hi), rng.integer(lo, hi), rng.integer(lo, hi));
+}
+
+// A random valid call: kernel sides up to max_kernel, stride, padding and
+// dilation up to 3, 2 and 2, input sides up to max_input (grown where the
+// dilated kernel needs more), 1 or 2 samples, bias on odd trials.
+inline Conv3dCall random_conv3d_call(Rng& rng, int trial, convkata::Index max_kernel, convkata::Index max_input,
+                                     convkata::Index max_channels, convkata::Index max_out_channels) {
+    using namespace convkata;
+    Conv3dCall c;
+    const Size3 kernel = random_size3(rng, 1, max_kernel);
+    c.stride = random_size3(rng, 1, 3);
+    c.padding = random_size3(rng, 0, 2);
+    c.dilation = random_size3(rng, 1, 2);
+    Size3 in = random_size3(rng, 1, max_input);
+    for (int k = 0; k < 3; ++k) {
+        in[k] = std::max<Index>({in[k], dilated_kernel_size(kernel[k], c.dilation[k]) - 2 * c.padding[k], 1});
+    }
+    const Index channels = rng.integer(1, max_channels);
+    c.x = rng.tensor<5>(rng.integer(1, 2), channels, in[0], in[1], in[2]);
+    c.w = rng.tensor<5>(rng.integer(1, max_out_channels), channels, kernel[0], kernel[1], kernel[2]);
+    if (trial % 2) c.b = rng.tensor<1>(c.w.dimension(0));
+    return c;
+}
+
+// `trials` random calls of kernel `version` against the CPU reference, with
+// outputs of every size around the block sizes.
 inline void check_kernel_sweep(int version, unsigned seed, convkata::Index max_kernel, int trials,
                                convkata::Index max_input) {
-    using namespace convkata;
     Rng rng(seed);
-    const auto random_size3 = [&](Index lo, Index hi) {
-        return Size3(rng.integer(lo, hi), rng.integer(lo, hi), rng.integer(lo, hi));
-    };
     for (int trial = 0; trial < trials; ++trial) {
         CAPTURE(trial);
-        const Size3 kernel = random_size3(1, max_kernel);
-        const Size3 stride = random_size3(1, 3);
-        const Size3 padding = random_size3(0, 2);
-        const Size3 dilation = random_size3(1, 2);
-        Size3 in = random_size3(1, max_input);
-        for (int k = 0; k < 3; ++k) {
-            in[k] = std::max<Index>({in[k], dilated_kernel_size(kernel[k], dilation[k]) - 2 * padding[k], 1});
-        }
-        const Index c = rng.integer(1, 4);
-        const Tensor5 x = rng.tensor<5>(rng.integer(1, 2), c, in[0], in[1], in[2]);
-        const Tensor5 w = rng.tensor<5>(rng.integer(1, 5), c, kernel[0], kernel[1], kernel[2]);
-        const OptionalBias b = trial % 2 ? OptionalBias(rng.tensor<1>(w.dimension(0))) : std::nullopt;
-        const std::string what = "conv3d kernel " + std::to_string(version) + "(x " + shape_string(x) + ", w " +
-                                 shape_string(w) + ", stride " + stride.to_string() + ", padding " +
-                                 padding.to_string() + ", dilation " + dilation.to_string() + ")";
-        check_kernel(version, x, w, b, stride, padding, dilation, what);
+        const Conv3dCall c = random_conv3d_call(rng, trial, max_kernel, max_input, 4, 5);
+        check_kernel(version, c.x, c.w, c.b, c.stride, c.padding, c.dilation,
+                     c.describe("conv3d kernel " + std::to_string(version)));
     }
 }
 

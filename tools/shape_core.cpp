@@ -222,14 +222,14 @@ const OpInfo& find_op(const std::string& name) {
 
 // -------------------------------------------------------- call syntax ---
 
-// Splits at the commas outside brackets and quotes. Empty pieces are kept
-// (the caller decides whether a trailing comma is allowed).
-std::vector<std::string> split_top_level(const std::string& text, const std::string& where) {
-    std::vector<std::string> parts;
-    std::string current;
+// The positions of `separator` outside brackets and quotes; unbalanced
+// brackets or an unclosed quote are refused, naming `where`.
+std::vector<std::size_t> top_level_positions(const std::string& text, char separator, const std::string& where) {
+    std::vector<std::size_t> found;
     int depth = 0;
     char quote = 0;
-    for (char c : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
         if (quote) {
             if (c == quote) quote = 0;
         } else if (c == '\'' || c == '"') {
@@ -238,38 +238,33 @@ std::vector<std::string> split_top_level(const std::string& text, const std::str
             ++depth;
         } else if (c == ')' || c == ']') {
             if (--depth < 0) unreadable("unbalanced '", std::string(1, c), "' in ", where);
-        } else if (c == ',' && depth == 0) {
-            parts.push_back(trim(current));
-            current.clear();
-            continue;
+        } else if (c == separator && depth == 0) {
+            found.push_back(i);
         }
-        current += c;
     }
     if (quote) unreadable("unclosed quote in ", where);
     if (depth != 0) unreadable("unbalanced brackets in ", where);
-    parts.push_back(trim(current));
+    return found;
+}
+
+// Splits at the commas outside brackets and quotes. Empty pieces are kept
+// (the caller decides whether a trailing comma is allowed).
+std::vector<std::string> split_top_level(const std::string& text, const std::string& where) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t comma : top_level_positions(text, ',', where)) {
+        parts.push_back(trim(text.substr(start, comma - start)));
+        start = comma + 1;
+    }
+    parts.push_back(trim(text.substr(start)));
     return parts;
 }
 
 // The position of a keyword's '=' (outside brackets and quotes), or npos.
+// `arg` is one piece of split_top_level, so its brackets and quotes balance.
 std::size_t keyword_equals(const std::string& arg) {
-    int depth = 0;
-    char quote = 0;
-    for (std::size_t i = 0; i < arg.size(); ++i) {
-        const char c = arg[i];
-        if (quote) {
-            if (c == quote) quote = 0;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-        } else if (c == '(' || c == '[') {
-            ++depth;
-        } else if (c == ')' || c == ']') {
-            --depth;
-        } else if (c == '=' && depth == 0) {
-            return i;
-        }
-    }
-    return std::string::npos;
+    const std::vector<std::size_t> equals = top_level_positions(arg, '=', "'" + arg + "'");
+    return equals.empty() ? std::string::npos : equals.front();
 }
 
 bool is_identifier(const std::string& s) {

@@ -53,6 +53,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #define __global__
@@ -421,7 +422,8 @@ inline void run_block(Launch& launch) {
     }
 }
 
-inline std::string launch_limits_error(const dim3& grid, const dim3& block, std::size_t shared) {
+// What CUDA says of a launch shape it cannot run: the error and why (cudaSuccess when it can).
+inline std::pair<cudaError_t, std::string> launch_limits(const dim3& grid, const dim3& block, std::size_t shared) {
     const unsigned long long threads = 1ull * block.x * block.y * block.z;
     std::ostringstream why;
     if (grid.x == 0 || grid.y == 0 || grid.z == 0) {
@@ -433,17 +435,19 @@ inline std::string launch_limits_error(const dim3& grid, const dim3& block, std:
             << " threads (1 to " << max_threads_per_block << ", z at most 64)";
     } else if (shared > max_dynamic_shared_bytes) {
         why << shared << " bytes of dynamic shared memory (at most " << max_dynamic_shared_bytes << ")";
+        return {cudaErrorInvalidValue, why.str()};
+    } else {
+        return {cudaSuccess, ""};
     }
-    return why.str();
+    return {cudaErrorInvalidConfiguration, why.str()};
 }
 
 // kernel<<<grid, block, shared>>>(...) on the CPU: block after block, in order.
 inline void run(dim3 grid, dim3 block, std::size_t shared_bytes, std::function<void()> body) {
     if (active_launch()) throw std::logic_error("cuda_on_cpu: a kernel launched a kernel");
-    const std::string limits = launch_limits_error(grid, block, shared_bytes);
-    if (!limits.empty()) {
-        fail(shared_bytes > max_dynamic_shared_bytes ? cudaErrorInvalidValue : cudaErrorInvalidConfiguration,
-             "cuda_on_cpu: launch with " + limits);
+    const auto [refusal, why] = launch_limits(grid, block, shared_bytes);
+    if (refusal != cudaSuccess) {
+        fail(refusal, "cuda_on_cpu: launch with " + why);
         return;
     }
     const std::size_t threads = std::size_t{block.x} * block.y * block.z;
