@@ -411,10 +411,19 @@ std::string tidy_output(const std::string& output, const std::string& marker, st
 
 // ---------------------------------------------------------------- a grade
 
+namespace {
+// Points are counted in whole units of 1/10000 (the 4 decimals written
+// everywhere), so that sums are exact: a chapter's tests add up to the
+// chapter, and the chapters to the grade, in every file.
+constexpr double kUnitsPerPoint = 1e4;
+long long units(double points) { return std::llround(points * kUnitsPerPoint); }
+double from_units(long long n) { return static_cast<double>(n) / kUnitsPerPoint; }
+}  // namespace
+
 double ChapterGrade::points() const {
-  double sum = 0;
-  for (const auto& c : cases) sum += c.points;
-  return sum;
+  long long sum = 0;
+  for (const auto& c : cases) sum += units(c.points);
+  return from_units(sum);
 }
 
 int ChapterGrade::passed() const {
@@ -422,23 +431,26 @@ int ChapterGrade::passed() const {
 }
 
 double Grade::score() const {
-  double sum = 0;
-  for (const auto& c : chapters) sum += c.points();
-  return sum;
+  long long sum = 0;
+  for (const auto& c : chapters) sum += units(c.points());
+  return from_units(sum);
 }
 
 double Grade::max_score() const {
-  double sum = 0;
-  for (const auto& c : chapters) sum += c.max_points;
-  return sum;
+  long long sum = 0;
+  for (const auto& c : chapters) sum += units(c.max_points);
+  return from_units(sum);
 }
 
 void assign_points(Grade& grade) {
   for (auto& chapter : grade.chapters) {
-    const double share = chapter.cases.empty() ? 0 : chapter.max_points / static_cast<double>(chapter.cases.size());
-    for (auto& c : chapter.cases) {
-      c.max_points = share;
-      c.points = c.outcome == Outcome::passed ? share : 0;
+    // n cases share the chapter's units: each gets the quotient, the first
+    // `remainder` one unit more, so that the shares add up to the chapter.
+    const long long total = units(chapter.max_points), n = static_cast<long long>(chapter.cases.size());
+    for (long long k = 0; k < n; ++k) {
+      auto& c = chapter.cases[static_cast<std::size_t>(k)];
+      c.max_points = from_units(total / n + (k < total % n ? 1 : 0));
+      c.points = c.outcome == Outcome::passed ? c.max_points : 0;
     }
   }
 }

@@ -146,7 +146,8 @@ struct Grade {
   double max_score() const;
 };
 
-// Shares each chapter's points equally over its cases (visible and hidden)
+// Shares each chapter's points over its cases (visible and hidden), equally
+// to the last of 4 decimals and adding up exactly to the chapter's points,
 // and gives each passed case its share; every other outcome scores 0.
 void assign_points(Grade& grade);
 

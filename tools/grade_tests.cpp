@@ -11,6 +11,7 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -32,6 +33,10 @@ Chapter chapter(const std::string& number) {
   }
   FAIL("no chapter " << number);
   return {};
+}
+
+std::string solution(const std::string& chapter_dir, const std::string& file) {
+  return read_text(kRoot / "solutions" / chapter_dir / file);
 }
 
 std::string marker_line(const std::string& marker, int cases, int failed) {
@@ -93,6 +98,64 @@ TEST_CASE("assign_points: a chapter's points shared equally over its cases, only
   CHECK(format_points(1.5) == "1.5");
   CHECK(format_points(10) == "10");
   CHECK(format_points(10.0 / 3) == "3.3333");
+}
+
+TEST_CASE("assign_points: shares add up exactly to the chapter, in every file the grader writes") {
+  // 10 points over 11 tests, 7 over 3, 110 over ten chapters of 11..17 tests:
+  // 4-decimal shares whose sums are the chapters' points, not 110.0002.
+  Grade grade;
+  grade.student = "exact";
+  for (int k = 0; k < 10; ++k) {
+    ChapterGrade g;
+    g.chapter = chapter("01");
+    g.chapter.number = (k < 9 ? "0" : "") + std::to_string(k + 1);
+    g.max_points = k == 3 ? 20 : 10;
+    for (int t = 0; t < 11 + k % 7; ++t) {
+      CaseResult c;
+      c.test.chapter = g.chapter.number;
+      c.test.name = "ch" + g.chapter.number + "/t" + std::to_string(t);
+      c.outcome = t % 3 == 0 ? Outcome::failed : Outcome::passed;
+      g.cases.push_back(c);
+    }
+    grade.chapters.push_back(g);
+  }
+  assign_points(grade);
+  auto units = [](double points) { return std::llround(points * 1e4); };
+  long long max = 0, score = 0;
+  for (const auto& g : grade.chapters) {
+    long long chapter_max = 0, chapter_score = 0;
+    for (const auto& c : g.cases) {
+      chapter_max += units(c.max_points);
+      chapter_score += units(c.points);
+    }
+    CHECK(chapter_max == units(g.max_points));
+    CHECK(chapter_score == units(g.points()));
+    max += chapter_max;
+    score += chapter_score;
+  }
+  CHECK(max == 110 * 10000);
+  CHECK(score == units(grade.score()));
+  CHECK(format_points(grade.max_score()) == "110");
+
+  // results.json: the tests' max_score and score add up to the totals.
+  const auto json = nlohmann::json::parse(results_json(grade).dump());
+  long long json_max = 0, json_score = 0;
+  for (const auto& t : json.at("tests")) {
+    json_max += units(t.at("max_score").get<double>());
+    json_score += units(t.at("score").get<double>());
+  }
+  CHECK(json_max == units(json.at("extra_data").at("max_score").get<double>()));
+  CHECK(json_max == 110 * 10000);
+  CHECK(json_score == units(json.at("score").get<double>()));
+  // grades.csv and feedback.md: the same totals, written the same way.
+  const auto chapters = [&] {
+    std::vector<Chapter> list;
+    for (const auto& g : grade.chapters) list.push_back(g.chapter);
+    return list;
+  }();
+  const std::string row = csv_row(grade, chapters);
+  CHECK(row.find("," + format_points(grade.score()) + ",110,") != std::string::npos);
+  CHECK(feedback_markdown(grade).rfind("# Convolution Kata: " + format_points(grade.score()) + " / 110", 0) == 0);
 }
 
 TEST_CASE("read_points and parse_chapter_list: the manifest and the chapter ranges, with clear refusals") {
@@ -227,6 +290,42 @@ TEST_CASE("results.json, junit.xml, feedback.md, grades.csv: well-formed, with h
   CHECK(csv_row(grade, chapters) == "\"ann <&> \"\"o'neil\"\"\",3.3333,0,3.3333,10,\n");
 }
 
+TEST_CASE("release: every chapter releases; a solution's line pasted into a hint is then a leak") {
+  // The stubs and their headers share signature lines with the solutions by
+  // necessity (chapter 09's, chapter 11's cuda_support.cuh): not leaks.
+  const fs::path dir = kScratch / "release-all";
+  fs::remove_all(dir);
+  ReleaseOptions options;
+  options.root = kRoot;
+  options.out = dir;
+  REQUIRE_NOTHROW(release(options));
+  for (const auto& c : read_chapters(kRoot)) CHECK(fs::exists(dir / "chapters" / c.dir() / c.files.front()));
+  CHECK(answer_leaks(kRoot, dir).empty());
+
+  // A line only the solution has, in no code file of the release.
+  std::string telling;
+  {
+    std::istringstream lines(solution("01_conv1d", "conv1d.cpp"));
+    const std::string stub = read_text(kRoot / "chapters/01_conv1d/conv1d.cpp");
+    for (std::string line; std::getline(lines, line);) {
+      const auto first = line.find_first_not_of(' ');
+      if (first == std::string::npos) continue;
+      line = line.substr(first);
+      if (line.size() >= 40 && line.rfind("//", 0) != 0 && line.find("invalid(") == std::string::npos &&
+          stub.find(line) == std::string::npos) {
+        telling = line;
+        break;
+      }
+    }
+  }
+  REQUIRE_FALSE(telling.empty());
+  const fs::path hints = dir / "chapters/01_conv1d/hints.md";
+  write_text(hints, read_text(hints) + "\n    " + telling + "\n");
+  const auto leaks = answer_leaks(kRoot, dir);
+  REQUIRE(leaks.size() == 1);
+  CHECK(leaks[0].find("chapters/01_conv1d/hints.md: a line of solutions/01_conv1d/conv1d.cpp") == 0);
+}
+
 TEST_CASE("release helpers: the last hint of each exercise dropped, the Classroom workflow filled in") {
   const std::string hints = "# Hints\n\n## a\n### Hint 1\none\n### Hint 2\ntwo\n\n## b\n### Hint 1\nonly\n";
   CHECK(without_last_hints(hints) == "# Hints\n\n## a\n### Hint 1\none\n\n## b\n### Hint 1\nonly\n");
@@ -245,10 +344,6 @@ TEST_CASE("release helpers: the last hint of each exercise dropped, the Classroo
 // ------------------------------------------------------------------ fake submissions
 
 namespace {
-
-std::string solution(const std::string& chapter_dir, const std::string& file) {
-  return read_text(kRoot / "solutions" / chapter_dir / file);
-}
 
 // `code` as the first statement of the function whose definition starts with `signature`.
 std::string inject(std::string text, const std::string& signature, const std::string& code) {
@@ -303,8 +398,9 @@ void check_outputs(const fs::path& folder, const std::map<std::string, std::stri
     max += t.at("max_score").get<double>();
     CHECK((t.at("visibility") == "visible" || t.at("visibility") == "after_due_date"));
   }
-  CHECK(sum == doctest::Approx(number(row.at("total"))).epsilon(1e-3));
-  CHECK(max == doctest::Approx(number(row.at("max"))).epsilon(1e-3));
+  // Exactly, to the 4 decimals written (no 110.0002 out of 110).
+  CHECK(std::llround(sum * 1e4) == std::llround(number(row.at("total")) * 1e4));
+  CHECK(std::llround(max * 1e4) == std::llround(number(row.at("max")) * 1e4));
   const std::string xml = read_text(folder / "junit.xml");
   CHECK(xml.rfind("<?xml", 0) == 0);
   CHECK(xml.find("</testsuites>") != std::string::npos);
