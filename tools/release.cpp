@@ -135,9 +135,11 @@ std::vector<std::string> answer_leaks(const fs::path& root, const fs::path& dir)
   const fs::path solutions = root / "solutions";
   if (!fs::is_directory(solutions)) return leaks;
 
-  // Lines the release shares on purpose: its code outside chapters/ (the
-  // reference, the tests' support, the tools) may say what a solution says,
-  // an error message or a loop header.
+  // Lines the release shares on purpose: its code (the stubs and the
+  // headers beside them, the reference, the tests' support, the tools) may
+  // say what a solution says, a signature, an error message or a loop header.
+  // Only prose can give an answer away by accident: the lessons, the hints
+  // and the other Markdown pages.
   auto lines_of = [](const std::string& text) {
     std::set<std::string> lines;
     std::istringstream in(text);
@@ -145,19 +147,15 @@ std::vector<std::string> answer_leaks(const fs::path& root, const fs::path& dir)
     return lines;
   };
   std::set<std::string> shared;
-  std::vector<fs::path> lessons;  // where an answer would leak by accident
+  std::vector<fs::path> lessons;
   for (fs::recursive_directory_iterator it(dir), end; it != end; ++it) {
     if (!it->is_regular_file() || it->path().extension() == ".json" || it->file_size() > (4u << 20)) continue;
-    const auto relative = fs::relative(it->path(), dir).generic_string();
-    if (starts_with(relative, "chapters/") || it->path().extension() == ".md") {
-      lessons.push_back(it->path());
-    } else {
-      shared.merge(lines_of(read_text(it->path())));
-    }
+    if (it->path().extension() == ".md") lessons.push_back(it->path());
+    else shared.merge(lines_of(read_text(it->path())));
   }
 
-  // Telling lines: long enough, code rather than comment, in no stub and
-  // nowhere in the shared code.
+  // Telling lines: long enough, code rather than comment, and in no file of
+  // the release's code (so not in the stub either).
   struct Telling {
     std::string line;
     std::string from;
@@ -167,10 +165,8 @@ std::vector<std::string> answer_leaks(const fs::path& root, const fs::path& dir)
     if (!chapter.is_directory()) continue;
     for (const auto& file : fs::directory_iterator(chapter.path())) {
       if (!file.is_regular_file()) continue;
-      const fs::path stub = root / "chapters" / chapter.path().filename() / file.path().filename();
-      const auto stub_lines = fs::exists(stub) ? lines_of(read_text(stub)) : std::set<std::string>{};
       for (const auto& line : lines_of(read_text(file.path()))) {
-        if (line.size() < 40 || stub_lines.count(line) || shared.count(line)) continue;
+        if (line.size() < 40 || shared.count(line)) continue;
         if (starts_with(line, "//") || starts_with(line, "*") || starts_with(line, "/*")) continue;
         telling.push_back({line, fs::relative(file.path(), root).generic_string()});
       }

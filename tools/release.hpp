@@ -24,9 +24,10 @@ std::vector<std::string> release(const ReleaseOptions& options);
 // the tree is a git checkout, else every file but build trees.
 std::vector<fs::path> distributable_files(const fs::path& root);
 
-// Lines of the model solutions (long enough to be telling, absent from the
-// stubs) that appear anywhere under `dir`: "chapters/03_padding/README.md:
-// a line of solutions/03_padding/padding.cpp".
+// Lines of the model solutions (long enough to be telling, in no code file of
+// the release, so not in the stubs) that appear in its Markdown (lessons,
+// hints, the README): "chapters/03_padding/README.md: a line of
+// solutions/03_padding/padding.cpp".
 std::vector<std::string> answer_leaks(const fs::path& root, const fs::path& dir);
 
 // The last "### Hint" of every "## exercise" of a hints.md, removed.
