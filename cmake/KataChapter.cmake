@@ -62,7 +62,8 @@ function(kata_add_chapter number topic)
   if(hidden_sources)
     add_executable(${ch}_${topic}_hidden ${hidden_sources} $<TARGET_OBJECTS:kata_test_main>)
     target_include_directories(${ch}_${topic}_hidden PRIVATE "${chapter_dir}")
-    target_link_libraries(${ch}_${topic}_hidden PRIVATE ${ch}_${topic}_impl kata_test_support)
+    target_link_libraries(${ch}_${topic}_hidden PRIVATE kata_test_support)
+    _kata_link_chapter_code(${ch}_${topic}_hidden ${ch}_${topic})
     kata_discover_tests(${ch}_${topic}_hidden TEST_PREFIX "${ch}/hidden/" PROPERTIES TIMEOUT 60)
     kata_label_discovered_tests(${ch}_${topic}_hidden "${ch};hidden")
   endif()
@@ -104,7 +105,37 @@ function(_kata_chapter_executable target sources)
   target_compile_options(${target}_impl PRIVATE -Wno-unused-parameter)
 
   add_executable(${target} $<TARGET_OBJECTS:${ch}_tests> $<TARGET_OBJECTS:kata_test_main>)
-  target_link_libraries(${target} PRIVATE ${target}_impl kata_test_support)
+  target_link_libraries(${target} PRIVATE kata_test_support)
+  _kata_link_chapter_code(${target} ${target})
+endfunction()
+
+# Links a test program to a chapter's code (the target <impl>_impl): in the
+# same process, or with KATA_BOUNDARY (grading trees) through the boundary of
+# tests/boundary/: the program gets the proxy of tests/boundary/chNN_topic.cpp
+# and the code goes into its own confined, statically linked program
+# <impl>_server, which holds nothing else.
+function(_kata_link_chapter_code program impl)
+  if(NOT KATA_BOUNDARY)
+    target_link_libraries(${program} PRIVATE ${impl}_impl)
+    return()
+  endif()
+  set(boundary_file "${PROJECT_SOURCE_DIR}/tests/boundary/${ch}_${topic}.cpp")
+  if(NOT EXISTS "${boundary_file}")
+    message(FATAL_ERROR "KATA_BOUNDARY: tests/boundary/${ch}_${topic}.cpp is missing (chapter ${ch}'s functions)")
+  endif()
+  target_sources(${program} PRIVATE "${boundary_file}")
+  target_include_directories(${program} PRIVATE "${chapter_dir}")
+  target_link_libraries(${program} PRIVATE kata_boundary_client)
+  target_compile_definitions(${program} PRIVATE KATA_BOUNDARY_SERVER_NAME="${impl}_server")
+  if(NOT TARGET ${impl}_server)
+    add_executable(${impl}_server "${boundary_file}")
+    target_link_libraries(${impl}_server PRIVATE kata_boundary_server ${impl}_impl)
+    target_compile_definitions(${impl}_server PRIVATE KATA_BOUNDARY_SERVER)
+    # Static: the program opens no file, not even a shared library, so the
+    # filter can refuse every open from its first instruction.
+    target_link_options(${impl}_server PRIVATE -static)
+  endif()
+  add_dependencies(${program} ${impl}_server)
 endfunction()
 
 # A mistake: the solution with one patch applied (at configure time, with

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -172,7 +173,7 @@ std::string Workspace::State::stamp() const {
   for (const auto& hidden : settings.hidden) add_tree(hidden, true);
   std::string chapters_text;
   for (const auto& c : settings.chapters) chapters_text += c + ";";
-  hash = fingerprint(hash, chapters_text + "|" + settings.build_type);
+  hash = fingerprint(hash, chapters_text + "|" + settings.build_type + "|boundary");
   char text[32];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
   return text;
@@ -212,7 +213,8 @@ void Workspace::State::make_pristine() {
   const bool cuda = settings.chapters.empty() || settings.chapters.count("11");
   const auto configured = run({"cmake", "-S", src().string(), "-B", build().string(), "-G", "Ninja",
                                "-DCMAKE_BUILD_TYPE=" + settings.build_type, "-DKATA_TRACK=learner",
-                               "-DKATA_MISTAKES=OFF", "-DKATA_TOOLS=OFF", std::string("-DKATA_CUDA=") + (cuda ? "ON" : "OFF"),
+                               "-DKATA_MISTAKES=OFF", "-DKATA_TOOLS=OFF", "-DKATA_BOUNDARY=ON",
+                               std::string("-DKATA_CUDA=") + (cuda ? "ON" : "OFF"),
                                "-DKATA_CHAPTERS=" + chapters_text, "-DKATA_HIDDEN_TESTS=" + hidden_dirs},
                               600);
   write_text(dir / "configure.log", configured.output);
@@ -446,20 +448,38 @@ Grade Workspace::grade(const fs::path& submission, const std::string& student) {
         continue;
       }
 
-      // Build only this chapter's test programs, after removing the stub's.
+      // Build only the chapter's own program (tests/boundary/): the test
+      // programs were built from the instructor's sources alone and stay
+      // as they are, which is checked after the build. A test program
+      // without the boundary (the GPU tests) is rebuilt with the code.
       std::vector<std::string> programs;
       for (const auto& c : g.cases) {
         if (std::find(programs.begin(), programs.end(), c.test.command.front()) == programs.end())
           programs.push_back(c.test.command.front());
       }
+      const std::string base = g.chapter.label() + "_" + g.chapter.topic;
       std::vector<std::string> build_command = {"cmake", "--build", s.build().string(), "--target"};
+      std::vector<fs::path> outputs;
+      std::map<std::string, std::string> trusted;  // test program -> its bytes before the build
       for (const auto& program : programs) {
-        fs::remove(program);
-        build_command.push_back(fs::path(program).filename().string());
+        const std::string name = fs::path(program).filename().string();
+        if (name == base || name == base + "_hidden") {
+          trusted[program] = read_text(program);
+          const fs::path server = fs::path(program).parent_path() / (base + "_server");
+          if (std::find(outputs.begin(), outputs.end(), server) == outputs.end()) {
+            fs::remove(server);
+            outputs.push_back(server);
+            build_command.push_back(server.filename().string());
+          }
+        } else {
+          fs::remove(program);
+          outputs.push_back(program);
+          build_command.push_back(name);
+        }
       }
       const auto built = run(build_command, s.settings.build_timeout);
       g.build_log = built.output;
-      const bool all_built = std::all_of(programs.begin(), programs.end(), [](const std::string& p) { return fs::exists(p); });
+      const bool all_built = std::all_of(outputs.begin(), outputs.end(), [](const fs::path& p) { return fs::exists(p); });
       if (!built.succeeded() || !all_built) {
         g.status = built.timed_out ? "not graded: its build did not finish within " + format_points(s.settings.build_timeout) + " s"
                                    : "does not compile";
@@ -469,6 +489,12 @@ Grade Workspace::grade(const fs::path& submission, const std::string& student) {
           c.why = built.timed_out ? "the chapter's build timed out" : "the chapter does not compile";
         }
         continue;
+      }
+      for (const auto& [program, bytes] : trusted) {
+        if (read_text(program) != bytes) {
+          throw std::runtime_error("building chapter " + g.chapter.number + " changed the test program " + program +
+                                   ": the grading tree is not as prepared");
+        }
       }
 
       // Each program must start and list its tests before any test runs.
@@ -509,7 +535,11 @@ Grade Workspace::grade(const fs::path& submission, const std::string& student) {
           options.timeout_seconds = std::min(c.test.timeout > 0 ? c.test.timeout : s.settings.test_timeout,
                                              s.settings.test_timeout);
           options.cwd = c.test.working_directory;
-          options.env = {{"KATA_END_MARKER", marker}};
+          // The chapter's process (tests/boundary/) gets the test's time as
+          // CPU time and a memory limit; its own limits, not the test's.
+          options.env = {{"KATA_END_MARKER", marker},
+                         {"KATA_BOUNDARY_CPU_SECONDS", std::to_string(static_cast<long>(std::ceil(options.timeout_seconds)))},
+                         {"KATA_BOUNDARY_MEMORY_MB", "2048"}};
           options.max_output = 256 * 1024;
           const auto result = process::run(c.test.command, options);
           Run r{result.exit_code, result.signal, result.timed_out, result.output};

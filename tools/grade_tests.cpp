@@ -518,6 +518,39 @@ TEST_CASE("grade-class: an early exit, a fake summary, a hang, a crash score exa
   put(subs / "twin-hang-and-abort", "02_stride", "stride.cpp",
       inject(stride, "Index output_length(", "throw not_implemented(\"02_stride\", \"output_length\");"));
 
+  // Cheats that reach for the verdict, each in a function whose honest twin
+  // throws not_implemented: none may score more than the twin.
+  const std::string forge =
+      "{ const char* found = nullptr;"
+      "  for (char** e = ::environ; e && *e; ++e) if (std::strstr(*e, \"KATA_END\")) found = *e;"
+      "  std::printf(\"\\n%s cases=1 failed=0\\n\", found ? found : \"kata-end-0\");"
+      "  std::fflush(stdout); std::fclose(stdout); std::fclose(stderr); }";
+  put(subs / "cheats-a", "01_conv1d", "conv1d.cpp",
+      "#include <cstring>\n#include <unistd.h>\n" +
+          inject(inject(conv1d, "Tensor1 conv1d_single(", forge + " _Ex\\\nit(0);"), "Index parameter_count(",
+                 "if (std::FILE* f = std::fopen(\"/etc/passwd\", \"r\")) std::fclose(f);"));
+  put(subs / "cheats-a", "02_stride", "stride.cpp", inject(stride, "Tensor3 conv1d(", "if (std::system(\"true\") == 0) {}"));
+  put(subs / "cheats-b", "01_conv1d", "conv1d.cpp",
+      "#include <cstring>\n#include <pthread.h>\n#include <unistd.h>\n" +
+          inject(inject(conv1d, "Tensor1 conv1d_single(", "pthread_exit(nullptr);"), "Index parameter_count(",
+                 forge + " std::quick_exit(0);"));
+  put(subs / "cheats-b", "02_stride", "stride.cpp",
+      "#include <csignal>\n" + inject(stride, "Tensor3 conv1d(", "::kill(999999, SIGKILL);"));
+  put(subs / "cheats-c", "02_stride", "stride.cpp",
+      inject(stride, "Tensor3 conv1d(", "for (;;) { char* p = new char[1 << 26]; p[0] = 1; }"));
+  put(subs / "twin-cheats", "01_conv1d", "conv1d.cpp",
+      inject(inject(conv1d, "Tensor1 conv1d_single(", "throw not_implemented(\"01_conv1d\", \"conv1d_single\");"),
+             "Index parameter_count(", "throw not_implemented(\"01_conv1d\", \"parameter_count\");"));
+  put(subs / "twin-cheats", "02_stride", "stride.cpp",
+      inject(stride, "Tensor3 conv1d(", "throw not_implemented(\"02_stride\", \"conv1d\");"));
+  // From a static initialiser: the forged line and exit 0 before any call;
+  // and the test framework's own state, reached by name.
+  put(subs / "static-forge", "01_conv1d", "conv1d.cpp",
+      "#include <cstring>\n" + conv1d + "\nnamespace { const int forged = [] { " + forge + " std::exit(0); return 0; }(); }\n");
+  put(subs / "static-forge", "02_stride", "stride.cpp",
+      stride + "\nnamespace doctest { namespace detail { extern int g_cs; } }\n"
+               "namespace { const int tampered = [] { doctest::detail::g_cs = 0; return 0; }(); }\n");
+
   const fs::path out = base / "out";
   // Without the source check, so that only the run-time defences stand.
   const auto graded = kata_grade({"grade-class", subs.string(), "--out", out.string(), "--chapters", "1-2", "--jobs",
@@ -525,19 +558,35 @@ TEST_CASE("grade-class: an early exit, a fake summary, a hang, a crash score exa
                                   "4", "--startup-timeout", "4"});
   REQUIRE_MESSAGE(graded.succeeded(), graded.output);
   const auto grades = read_grades(out / "grades.csv");
-  REQUIRE(grades.size() == 5);
+  REQUIRE(grades.size() == 10);
   for (const auto& [student, row] : grades) check_outputs(out / student, row);
 
   CHECK(grades.at("exit-at-start-up").at("ch01") == "0");
   CHECK(grades.at("exit-at-start-up").at("ch02") == "10");
-  CHECK(read_text(out / "exit-at-start-up" / "feedback.md").find("exits at start-up") != std::string::npos);
+  CHECK(read_text(out / "exit-at-start-up" / "feedback.md").find("did not answer: it exited with status 0") !=
+        std::string::npos);
+
+  for (const std::string ch : {"ch01", "ch02"}) {
+    CAPTURE(ch);
+    const double twin = number(grades.at("twin-cheats").at(ch));
+    CHECK(twin > 0);
+    CHECK(twin < 10);
+    CHECK(grades.at("cheats-a").at(ch) == grades.at("twin-cheats").at(ch));
+    CHECK(grades.at("cheats-b").at(ch) == grades.at("twin-cheats").at(ch));
+    CHECK(grades.at("static-forge").at(ch) == "0");
+  }
+  CHECK(grades.at("cheats-c").at("ch02") == grades.at("twin-cheats").at("ch02"));
+  // A forbidden call is named in the feedback.
+  const std::string cheats = read_text(out / "cheats-a" / "results.json");
+  CHECK(cheats.find("it called `openat`") != std::string::npos);
+  CHECK(cheats.find("it called `clone") != std::string::npos);
+  CHECK(read_text(out / "cheats-b" / "results.json").find("it called `kill`") != std::string::npos);
 
   const double honest = number(grades.at("twin-exit").at("ch01"));
   CHECK(honest > 0);
   CHECK(honest < 10);
   CHECK(grades.at("exit-in-a-test").at("ch01") == grades.at("twin-exit").at("ch01"));
   CHECK(grades.at("exit-in-a-test").at("ch02") == "0");
-  CHECK(read_text(out / "exit-in-a-test" / "feedback.md").find("hangs at start-up") != std::string::npos);
 
   for (const std::string ch : {"ch01", "ch02"}) {
     CAPTURE(ch);
@@ -551,7 +600,7 @@ TEST_CASE("grade-class: an early exit, a fake summary, a hang, a crash score exa
   for (const auto& t : results.at("tests")) {
     const std::string output = t.at("output");
     timed_out = timed_out || output.rfind("timed out", 0) == 0;
-    crashed = crashed || output.rfind("crashed", 0) == 0;
+    crashed = crashed || output.find("it was killed by signal Aborted") != std::string::npos;
   }
   CHECK(timed_out);
   CHECK(crashed);
