@@ -217,6 +217,63 @@ TEST_CASE("conv1d: each output channel sums over every input channel") {
     }
 }
 
+TEST_CASE("conv1d: a 1-tap kernel mixes the channels of each column on its own - by hand") {
+    // The lesson's [3, 4] sample, x = 1..12, and W = weight[:, :, 0] = [[1, 1, 1], [1, -1, 2]].
+    Tensor2 x(3, 4);
+    x.setValues({{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}});
+    Tensor3 w(2, 3, 1);
+    w.setValues({{{1}, {1}, {1}}, {{1}, {-1}, {2}}});
+    auto by_columns = [&](const Tensor2& in) {  // output column i = W times input column i
+        Tensor2 y(2, 4);
+        for (Index o = 0; o < 2; ++o)
+            for (Index i = 0; i < 4; ++i) y(o, i) = w(o, 0, 0) * in(0, i) + w(o, 1, 0) * in(1, i) + w(o, 2, 0) * in(2, i);
+        return y;
+    };
+    const Tensor2 before = ch::conv1d(x, w);
+    CHECK_CLOSE(before, by_columns(x));
+
+    // x[1, 0]: 5 -> 15 moves output column 0 only, by 10 * W[:, 1] (PyTorch: [25, 4]).
+    Tensor2 changed = x;
+    changed(1, 0) = 15;
+    const Tensor2 after = ch::conv1d(changed, w);
+    CHECK_CLOSE(after, by_columns(changed));
+    if (after.dimensions() == before.dimensions() && before.dimension(1) == 4) {
+        for (Index o = 0; o < 2; ++o) {
+            CHECK(after(o, 0) - before(o, 0) == 10 * w(o, 1, 0));
+            for (Index i = 1; i < 4; ++i) CHECK(after(o, i) == before(o, i));
+        }
+    }
+}
+
+TEST_CASE("conv1d: locality with channels - a change at x[c, p] moves the columns p-K+1..p of every output") {
+    // The classic experiment on a [C, L] sample: change one channel at one position and watch
+    // which output columns move, in every output channel.
+    Rng rng(909);
+    for (Index K = 1; K <= 3; ++K) {
+        const Index C = 3, L = 6, OC = 2;
+        const Tensor2 x = rng.tensor<2>(C, L);
+        Tensor3 w = rng.tensor<3>(OC, C, K);
+        for (Index i = 0; i < w.size(); ++i) w.data()[i] += (w.data()[i] >= 0 ? 0.5f : -0.5f);  // no tap near zero
+        const Tensor2 before = ch::conv1d(x, w);
+        REQUIRE(before.dimension(0) == OC);
+        REQUIRE(before.dimension(1) == L - K + 1);
+        for (Index c = 0; c < C; ++c)
+            for (Index p = 0; p < L; ++p) {
+                Tensor2 changed = x;
+                changed(c, p) += 10.0f;
+                const Tensor2 after = ch::conv1d(changed, w);
+                REQUIRE(after.dimensions() == before.dimensions());
+                for (Index o = 0; o < OC; ++o)
+                    for (Index i = 0; i < L - K + 1; ++i) {
+                        const bool sees = i <= p && p <= i + K - 1;
+                        INFO("K=", K, ": x[", c, ", ", p, "] changed by 10; output [", o, ", ", i,
+                             "] covers columns ", i, "..", i + K - 1);
+                        CHECK((after(o, i) != before(o, i)) == sees);
+                    }
+            }
+    }
+}
+
 TEST_CASE("conv1d: the bias adds one number to each whole output channel") {
     Rng rng(505);
     const Conv1dCall c = random_conv1d_call(rng, Conv1dRanges{2, 3, 4, 9, 3});

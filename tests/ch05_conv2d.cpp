@@ -195,8 +195,10 @@ std::string describe(std::array<Index, 3> input, const std::vector<ch::Conv2dLay
     return s + "})";
 }
 
-// The trace of someone who checks the kernel against the input before padding.
-ch::ShapeTrace trace_fit_without_padding(std::array<Index, 3> input, const std::vector<ch::Conv2dLayer>& layers) {
+// The trace by shape.hpp's formula. padding_counts = false is the mistake of
+// checking the kernel against the input before padding.
+ch::ShapeTrace formula_trace(std::array<Index, 3> input, const std::vector<ch::Conv2dLayer>& layers,
+                             bool padding_counts = true) {
     ch::ShapeTrace t;
     t.shapes.push_back(input);
     for (std::size_t i = 0; i < layers.size(); ++i) {
@@ -204,7 +206,7 @@ ch::ShapeTrace trace_fit_without_padding(std::array<Index, 3> input, const std::
         std::array<Index, 3> out = {l.out_channels, 0, 0};
         for (int d = 0; d < 2; ++d) {
             const Index in = t.shapes.back()[static_cast<std::size_t>(d + 1)];
-            if (dilated_kernel_size(l.kernel[d], l.dilation[d]) > in) {
+            if (dilated_kernel_size(l.kernel[d], l.dilation[d]) > in + (padding_counts ? 2 * l.padding[d] : 0)) {
                 t.broken_layer = static_cast<Index>(i);
                 return t;
             }
@@ -216,17 +218,29 @@ ch::ShapeTrace trace_fit_without_padding(std::array<Index, 3> input, const std::
     return t;
 }
 
+// The layers with every kernel read as (KW, KH).
+std::vector<ch::Conv2dLayer> kernels_swapped(std::vector<ch::Conv2dLayer> layers) {
+    for (ch::Conv2dLayer& l : layers) l.kernel = Size2(l.kernel[1], l.kernel[0]);
+    return layers;
+}
+
+bool same_trace(const ch::ShapeTrace& a, const ch::ShapeTrace& b) {
+    return a.shapes == b.shapes && a.broken_layer == b.broken_layer;
+}
+
 void check_trace(std::array<Index, 3> input, const std::vector<ch::Conv2dLayer>& layers,
                  const ch::ShapeTrace& expected) {
     const ch::ShapeTrace actual = ch::trace_shapes(input, layers);
-    if (actual.shapes == expected.shapes && actual.broken_layer == expected.broken_layer) return;
+    if (same_trace(actual, expected)) return;
     std::string report = describe(input, layers) + " gave\n  " + text(actual) + "\n  expected\n  " + text(expected) +
                          "\n  (per dimension: out = floor((in + 2*padding - dilation*(kernel-1) - 1) / stride) + 1;"
                          " a layer breaks when dilation*(kernel-1)+1 > in + 2*padding)";
-    const ch::ShapeTrace wrong = trace_fit_without_padding(input, layers);
-    if (wrong.shapes == actual.shapes && wrong.broken_layer == actual.broken_layer) {
+    if (same_trace(actual, formula_trace(input, layers, false))) {
         report += "\n  This is exactly what the mistake \"kernel checked against the input before padding\" "
                   "produces.\n  Read " + kFitAt;
+    } else if (same_trace(actual, formula_trace(input, kernels_swapped(layers)))) {
+        report += "\n  This is exactly what the mistake \"kernel (KH, KW) read as (KW, KH)\" produces.\n  Read " +
+                  kKernelSwapAt;
     }
     FAIL_CHECK(report);
 }
@@ -493,20 +507,41 @@ TEST_CASE("conv2d: rows as channels - an (R X) kernel on an R-row image is a con
     }
 }
 
+TEST_CASE("conv2d: a (1 K) kernel with a bias and a row of zeros above and below - by hand") {
+    // padding (1, 0) on the 3x4 image 1..12, kernel [1, 2], bias 100: output row i reads input
+    // row i - 1; rows 0 and 4 read only the padding and are the bias alone (PyTorch: 100, 105, ...).
+    Conv2dCall c;
+    c.x = iota(1, 1, 3, 4);
+    c.weight = Tensor4(1, 1, 1, 2);
+    c.weight.setValues({{{{1, 2}}}});
+    c.bias = Tensor1(1);
+    c.bias->setValues({100});
+    c.padding = Size2(1, 0);
+    auto XP = [&](Index r, Index col) -> float { return (r >= 1 && r <= 3) ? c.x(0, 0, r - 1, col) : 0.0f; };
+    Tensor4 expected(1, 1, 5, 3);  // H_out = 3 + 2 - 1 + 1 = 5, W_out = 4 - 2 + 1 = 3
+    for (Index i = 0; i < 5; ++i)
+        for (Index j = 0; j < 3; ++j) expected(0, 0, i, j) = 100 + XP(i, j) * 1 + XP(i, j + 1) * 2;
+    CHECK(expected(0, 0, 0, 0) == 100);
+    CHECK(expected(0, 0, 1, 0) == 100 + 1 * 1 + 2 * 2);
+    check_conv(c, expected, conv_options(c));
+}
+
 TEST_CASE("conv2d: a (1 K) kernel acts on each row on its own like conv1d") {
-    // Output row i of a conv2d with a one-row kernel is the conv1d of input row i*sh, whatever
-    // the other rows hold (and the H dilation changes nothing with a single row of taps).
+    // Output row i of a conv2d with a one-row kernel is the conv1d of input row i*sh - ph, whatever
+    // the other rows hold, and only the bias when that row is padding (the H dilation changes nothing
+    // with a single row of taps).
     Rng rng(5302);
     for (int trial = 0; trial < 30; ++trial) {
         const Index N = rng.integer(1, 2), C = rng.integer(1, 3), OC = rng.integer(1, 3), K = rng.integer(1, 4);
-        const Index SH = rng.integer(1, 3), S = rng.integer(1, 3), P = rng.integer(0, 2), D = rng.integer(1, 3);
+        const Index SH = rng.integer(1, 3), PH = rng.integer(0, 2);
+        const Index S = rng.integer(1, 3), P = rng.integer(0, 2), D = rng.integer(1, 3);
         const Index H = rng.integer(1, 6), W = rng.integer(std::max<Index>(1, dilated_kernel_size(K, D) - 2 * P), 10);
         Conv2dCall c;
         c.x = rng.tensor<4>(N, C, H, W);
         c.weight = rng.tensor<4>(OC, C, 1, K);
         if (rng.coin()) c.bias = rng.tensor<1>(OC);
         c.stride = {SH, S};
-        c.padding = Size2(0, P);
+        c.padding = Size2(PH, P);
         c.dilation = {rng.integer(1, 3), D};
         CAPTURE(trial);
         const CheckOptions o = conv_options(c);
@@ -517,16 +552,19 @@ TEST_CASE("conv2d: a (1 K) kernel acts on each row on its own like conv1d") {
             continue;
         }
         for (Index i = 0; i < y->dimension(2); ++i) {
+            const Index r = i * SH - PH;
             Conv1dCall row;
-            row.x = c.x.chip(i * SH, 2);
+            row.x = r >= 0 && r < H ? Tensor3(c.x.chip(r, 2)) : Tensor3(Tensor3(N, C, W).setZero());
             row.weight = c.weight.chip(0, 2);
             row.bias = c.bias;
             row.stride = S;
             row.padding = P;
             row.dilation = D;
             CheckOptions ro = row.options();
-            ro.what = "output row " + std::to_string(i) + " of " + c.describe() + ", against " +
-                      row.describe() + " on input row " + std::to_string(i * SH);
+            ro.what = "output row " + std::to_string(i) + " of " + c.describe() + ", against " + row.describe() +
+                      (r >= 0 && r < H ? " on input row " + std::to_string(r) + " (= " + std::to_string(i) +
+                                             "*" + std::to_string(SH) + " - " + std::to_string(PH) + ")"
+                                       : " on a row of padding (zeros: the bias alone)");
             CHECK_CLOSE(Tensor3(y->chip(i, 2)), row.expected(), ro);
         }
     }
@@ -556,6 +594,29 @@ TEST_CASE("conv2d: refuses mismatched channels and a bias of the wrong length") 
     CHECK_REFUSES(ch::conv2d(x, rng.tensor<4>(2, 4, 3, 3)), "conv2d", "4", "3");
     CHECK_REFUSES(ch::conv2d(x, rng.tensor<4>(4, 3, 3, 3), rng.tensor<1>(5)), "conv2d", "4", "5");
     CHECK_REFUSES(ch::conv2d(x, rng.tensor<4>(4, 3, 3, 3), rng.tensor<1>(3)), "conv2d", "4", "3");
+}
+
+TEST_CASE("conv2d: a grey image [1, 3, 4] is one sample with one channel") {
+    // PyTorch reads a 3-D input as [C, H, W] and adds the batch dimension: input[1, 1, 3, 4].
+    // Here that is the caller's reshape; the layer then needs in_channels = 1.
+    const Tensor4 grey = iota(1, 1, 3, 4);  // torch.arange(1., 13.).view(1, 3, 4), batched
+    Conv2dCall c;
+    c.x = grey;
+    c.weight = Tensor4(2, 1, 2, 3);
+    c.weight.setValues({{{{1, 1, 1}, {1, 1, 1}}}, {{{1, 0, -1}, {1, 0, -1}}}});
+    auto X = [&](Index r, Index col) { return grey(0, 0, r, col); };
+    Tensor4 expected(1, 2, 2, 2);  // [OC, 3 - 2 + 1, 4 - 3 + 1]
+    for (Index i = 0; i < 2; ++i)
+        for (Index j = 0; j < 2; ++j) {
+            expected(0, 0, i, j) = X(i, j) + X(i, j + 1) + X(i, j + 2) + X(i + 1, j) + X(i + 1, j + 1) + X(i + 1, j + 2);
+            expected(0, 1, i, j) = X(i, j) - X(i, j + 2) + X(i + 1, j) - X(i + 1, j + 2);
+        }
+    CHECK(expected(0, 0, 0, 0) == 24);  // F.conv2d(g, torch.ones(1, 1, 2, 3)): [[24, 30], [48, 54]]
+    CHECK(expected(0, 0, 1, 1) == 54);
+    check_conv(c, expected, conv_options(c));
+    // nn.Conv2d(3, 2, (2, 3)) on it: "expected input[1, 1, 3, 4] to have 3 channels, but got 1 channels".
+    Rng rng(5404);
+    CHECK_REFUSES(ch::conv2d(grey, rng.tensor<4>(2, 3, 2, 3)), "conv2d", "3", "1");
 }
 
 TEST_CASE("conv2d: refuses a kernel larger than the padded input - naming H or W") {
@@ -625,6 +686,44 @@ TEST_CASE("trace_shapes: per-dimension kernels - strides and paddings") {
     ch::ShapeTrace alone;
     alone.shapes = {{3, 20, 32}};
     check_trace({3, 20, 32}, {}, alone);
+}
+
+TEST_CASE("trace_shapes: a small classifier flattens [20, 7, 7] into Linear(980, 100)") {
+    // nn.Conv2d(3, 10, 3, stride=2, padding=1), nn.Conv2d(10, 20, 3, stride=2, padding=1) on 3x28x28,
+    // then nn.Flatten() and nn.Linear(980, 100): shapes and counts checked with torch.
+    const std::vector<ch::Conv2dLayer> layers = {{10, 3, 2, 1}, {20, 3, 2, 1}};
+    ch::ShapeTrace expected;
+    const Index h1 = (28 + 2 * 1 - 3) / 2 + 1, h2 = (h1 + 2 * 1 - 3) / 2 + 1;  // 14, 7
+    expected.shapes = {{3, 28, 28}, {10, h1, h1}, {20, h2, h2}};
+    check_trace({3, 28, 28}, layers, expected);
+    const ch::ShapeTrace t = ch::trace_shapes({3, 28, 28}, layers);
+    REQUIRE(t.shapes.size() == 3);
+    const std::array<Index, 3> last = t.shapes.back();
+    const Index flat = last[0] * last[1] * last[2];
+    CHECK(flat == 980);  // in_features of the first dense layer
+    CHECK(ch::dense_parameter_count(flat, 100) == 980 * 100 + 100);
+    CHECK(ch::conv2d_parameter_count(3, 10, 3) == 10 * 3 * 3 * 3 + 10);    // 280
+    CHECK(ch::conv2d_parameter_count(10, 20, 3) == 20 * 10 * 3 * 3 + 20);  // 1820
+}
+
+TEST_CASE("trace_shapes: a 1-D signal through 2-D layers - (1 3) kernels work and (3 1) breaks at once") {
+    // 77@1x17 -> 256@1x15 -> 256@1x7 -> 256@1x3 -> 1@1x1, checked with torch.nn.Conv2d.
+    std::vector<ch::Conv2dLayer> layers = {
+        {256, {1, 3}},
+        {256, {1, 3}, {1, 2}},
+        {256, {1, 3}, {1, 2}},
+        {1, {1, 3}},
+    };
+    ch::ShapeTrace expected;
+    expected.shapes = {{77, 1, 17}, {256, 1, 17 - 3 + 1}, {256, 1, (15 - 3) / 2 + 1}, {256, 1, (7 - 3) / 2 + 1},
+                       {1, 1, 3 - 3 + 1}};
+    check_trace({77, 1, 17}, layers, expected);
+    // kernel_size=(3, 1): three rows of kernel on one row of input. PyTorch: "Calculated padded
+    // input size per channel: (1 x 17). Kernel size: (3 x 1)" at the first layer.
+    ch::ShapeTrace swapped;
+    swapped.shapes = {{77, 1, 17}};
+    swapped.broken_layer = 0;
+    check_trace({77, 1, 17}, kernels_swapped(layers), swapped);
 }
 
 TEST_CASE("trace_shapes: random stacks agree with running the reference") {
@@ -707,6 +806,13 @@ TEST_CASE("dense_parameter_count: the 6x32x32 to 30x30 example against a conv") 
     CHECK(ch::dense_parameter_count(120, 84) == 84 * 120 + 84);  // LeNet's second dense layer
     // A bigger image costs the dense layer more, the conv nothing.
     CHECK(ch::dense_parameter_count(6 * 64 * 64, 62 * 62) == 6 * 64 * 64 * 62 * 62 + 62 * 62);
+    // A 256x256 RGB image to an output of the same size: nn.Linear(196608, 196608) would need
+    // 154,618,822,656 bytes of weights (torch's allocator names that number); nn.Conv2d(3, 3, 3,
+    // padding=1) does it with 84 numbers.
+    const Index rgb = 3 * 256 * 256;
+    CHECK(ch::dense_parameter_count(rgb, rgb, false) * Index{sizeof(float)} == Index{154618822656});
+    CHECK(ch::dense_parameter_count(rgb, rgb) == rgb * rgb + rgb);
+    CHECK(ch::conv2d_parameter_count(3, 3, 3) == 3 * 3 * 3 * 3 + 3);
     CHECK_REFUSES(ch::dense_parameter_count(0, 10), "dense_parameter_count", "0");
     CHECK_REFUSES(ch::dense_parameter_count(10, -2), "dense_parameter_count", "-2");
 }

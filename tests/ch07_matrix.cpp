@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -532,6 +533,30 @@ TEST_CASE("conv_matrix1d: non-zeros are OC*C*K per output minus the taps in the 
         INFO("entries stored: a tap in the padding has no entry, not an entry 0");
         CHECK(a.nonZeros() == expected);
         if (c.padding == 0) CHECK(expected == c.out_channels() * c.channels() * c.kernel() * c.out());
+    }
+}
+
+TEST_CASE("conv_matrix1d: dense - locally connected - conv - the weights of the same map") {
+    // nn.Conv1d(3, 8, 5) on L = 100 (checked with torch's Jacobians): A has 230,400 entries (a dense
+    // layer's weights), 11,520 non-zeros (a locally connected layer's) and 120 different numbers
+    // (the conv's), each of them in A L_out = 96 times.
+    Rng rng(705);
+    const Index C = 3, OC = 8, K = 5, L = 100, L_out = L - K + 1;
+    const Matrix1dCall c{L, rng.tensor<3>(OC, C, K)};
+    const SparseMatrix a = c.run();
+    CHECK(a.rows() * a.cols() == OC * L_out * C * L);
+    CHECK(a.rows() * a.cols() == 230400);
+    CHECK(count_nonzero(a) == OC * L_out * C * K);
+    CHECK(count_nonzero(a) == 11520);
+    std::map<float, Index> copies;  // how often each number of A appears
+    for (Index r = 0; r < a.outerSize(); ++r)
+        for (SparseMatrix::InnerIterator it(a, r); it; ++it)
+            if (it.value() != 0.0f) ++copies[it.value()];
+    CHECK(static_cast<Index>(copies.size()) == OC * C * K);  // 120
+    for (Index i = 0; i < c.weight.size(); ++i) {
+        const auto found = copies.find(c.weight.data()[i]);
+        INFO("weight element ", i, " = ", c.weight.data()[i], " appears once per output position");
+        CHECK((found != copies.end() && found->second == L_out));
     }
 }
 

@@ -585,6 +585,33 @@ TEST_CASE("conv_transpose1d: the worked scatter example by hand") {
     CHECK_CLOSE(c.run(), expected, c.options());
 }
 
+TEST_CASE("conv_transpose1d: stride 1 gives L + K - 1 - the worked example by hand") {
+    // x = [1, 2], kernel [1, 10, 100], stride 1: copies at 0 and 1 (torch: [1, 12, 120, 200]).
+    Transposed1d c;
+    c.x = row({1, 2});
+    c.weight = row({1, 10, 100});
+    const auto x = [&](Index i) { return c.x(0, 0, i); };
+    const auto w = [&](Index k) { return c.weight(0, 0, k); };
+    Tensor3 expected(1, 1, 2 + 3 - 1);
+    expected(0, 0, 0) = x(0) * w(0);
+    expected(0, 0, 1) = x(0) * w(1) + x(1) * w(0);
+    expected(0, 0, 2) = x(0) * w(2) + x(1) * w(1);
+    expected(0, 0, 3) = x(1) * w(2);
+    CHECK(expected(0, 0, 2) == 120);
+    CHECK_CLOSE(c.run(), expected, c.options());
+    // Every length: the mirror of conv1d's L - K + 1.
+    for (Index L = 1; L <= 6; ++L)
+        for (Index K = 1; K <= 4; ++K) {
+            Transposed1d ones;
+            ones.x = Tensor3(1, 1, L);
+            ones.x.setConstant(1.0f);
+            ones.weight = Tensor3(1, 1, K);
+            ones.weight.setConstant(1.0f);
+            INFO("L=", L, ", K=", K, ", stride 1: L_out = L + K - 1 = ", L + K - 1);
+            REQUIRE(ones.run().dimension(2) == L + K - 1);
+        }
+}
+
 TEST_CASE("conv_transpose1d: padding crops both ends and output_padding adds at the end") {
     // The full scatter of the worked example is [1, 10, 102, 20, 200].
     Transposed1d c;

@@ -120,7 +120,9 @@ std::string window_panel(Index size, Index kernel, Index stride, Index padding, 
                     for (Index b = 0; b < kernel; ++b)
                         in_window = in_window || (oh * stride + a * dilation == i && ow * stride + b * dilation == j);
             }
-            rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = in_window ? "#" : real ? "x" : ".";
+            // A tap on the padding reads a zero: drawn apart from the taps that read the input.
+            rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] =
+                in_window ? (real ? "#" : "o") : (real ? "x" : ".");
         }
     }
     return "output (" + std::to_string(oh) + "," + std::to_string(ow) + ")\n" + grid(rows);
@@ -138,7 +140,7 @@ std::string window2d() {
     out << "7x7 input, no padding, kernel 3x3, dilation 2 -> " << out2 << "x" << out2 << " output\n"
         << "H_out = W_out = floor((7 - 2*(3-1) - 1) / 1) + 1 = " << out2 << "\n\n"
         << side_by_side({window_panel(7, 3, 1, 0, 2, 0, 0), window_panel(7, 3, 1, 0, 2, 1, 2)}) << "\n"
-        << ". zero padding   x input   # the window (the kernel's taps)\n";
+        << ". zero padding   x input   the window's taps: # on the input, o on the padding (they add 0)\n";
     return out.str();
 }
 
