@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -117,6 +118,54 @@ std::string compiler_errors(const std::string& log, const fs::path& src, const C
   }
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return tidy_output(out, "", 6000);
+}
+
+// The source check on what the compiler will see: the student's own lines
+// after the preprocessor (splices joined, macros expanded, digraphs read),
+// each at its line number, plus the files they include. std::nullopt when
+// the file does not preprocess (the build then reports why).
+struct Preprocessed {
+  std::string own;                     // the file's own lines, expanded
+  std::vector<std::string> included;   // every file it pulls in, directly or not
+};
+std::optional<Preprocessed> preprocess(const fs::path& file, const fs::path& src, const Chapter& chapter,
+                                       const fs::path& output) {
+  std::vector<std::string> argv = {"g++", "-std=c++20", "-E", "-I" + (src / "include").string(),
+                                   "-I" + (src / "chapters" / chapter.dir()).string(), "-I/usr/include/eigen3"};
+  if (chapter.uses_reference) argv.push_back("-I" + (src / "reference").string());
+  if (file.extension() == ".cu") {
+    argv.insert(argv.end(), {"-x", "c++", "-DKATA_CUDA_ON_CPU=1"});
+  }
+  argv.insert(argv.end(), {file.string(), "-o", output.string()});
+  Options options;
+  options.timeout_seconds = 120;
+  const auto result = process::run(argv, options);
+  if (!result.succeeded() || !fs::exists(output)) return std::nullopt;
+  Preprocessed out;
+  std::vector<std::string> lines;
+  static const std::regex marker(R"re(^# (\d+) "((?:[^"\\]|\\.)*)")re");
+  std::istringstream text(read_text(output));
+  fs::remove(output);
+  bool own = false;
+  std::size_t at = 0;
+  std::set<std::string> seen;
+  for (std::string line; std::getline(text, line);) {
+    std::smatch m;
+    if (line.rfind("# ", 0) == 0 && std::regex_search(line, m, marker)) {
+      const std::string name = m[2];
+      own = name == file.string();
+      at = std::stoul(m[1]);
+      if (!own && !name.empty() && name[0] != '<' && seen.insert(name).second) out.included.push_back(name);
+      continue;
+    }
+    if (own && at > 0) {
+      if (lines.size() < at) lines.resize(at);
+      lines[at - 1] += (lines[at - 1].empty() ? "" : " ") + line;
+    }
+    ++at;
+  }
+  for (const auto& line : lines) out.own += line + "\n";
+  return out;
 }
 
 std::string plural(std::size_t n, const std::string& one, const std::string& many) {
@@ -438,7 +487,25 @@ Grade Workspace::grade(const fs::path& submission, const std::string& student) {
         fs::remove(to);
         fs::copy_file(file.source, to);
         if (s.settings.source_check) {
-          for (auto& use : forbidden_uses(file.name, read_text(to), g.chapter)) uses.push_back(std::move(use));
+          // On the text as written (its #include lines), then on what the
+          // compiler sees, so that no splice or macro hides a name.
+          std::set<std::string> found;
+          auto add = [&](std::vector<std::string> more) {
+            for (auto& use : more) {
+              if (found.insert(use).second) uses.push_back(std::move(use));
+            }
+          };
+          add(forbidden_uses(file.name, read_text(to), g.chapter));
+          if (const auto expanded = preprocess(to, s.src(), g.chapter, s.dir / "source-check.ii")) {
+            add(forbidden_uses(file.name, expanded->own, g.chapter));
+            const std::string tests = (s.src() / "tests" / "").string();
+            for (const auto& header : expanded->included) {
+              if (header.rfind(tests, 0) == 0 || header.find("doctest") != std::string::npos) {
+                add({file.name + ": includes " + header.substr(header.rfind(tests, 0) == 0 ? s.src().string().size() + 1 : 0) +
+                     ", the tests' code"});
+              }
+            }
+          }
         }
       }
       if (!uses.empty()) {

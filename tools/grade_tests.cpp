@@ -453,10 +453,11 @@ TEST_CASE("release, then grade-class: untouched 0, solved full marks, tampering 
   put(broken, "01_conv1d", "conv1d.cpp", solution("01_conv1d", "conv1d.cpp") + "\nthis is not C++;\n");
   put(broken, "02_stride", "stride.cpp", solution("02_stride", "stride.cpp"));
 
-  // Chapter 01 reads the environment (where the marker is): refused; chapter 02 solved.
+  // Chapter 01 reads the environment (where the marker was) behind a line splice: refused, as
+  // the source check reads what the compiler sees; chapter 02 solved.
   const fs::path forbidden = subs / "forbidden";
   put(forbidden, "01_conv1d", "conv1d.cpp",
-      inject(solution("01_conv1d", "conv1d.cpp"), "Tensor1 conv1d_single(", "if (std::getenv(\"KATA_END_MARKER\")) {}"));
+      inject(solution("01_conv1d", "conv1d.cpp"), "Tensor1 conv1d_single(", "if (std::get\\\nenv(\"KATA_END_MARKER\")) {}"));
   put(forbidden, "02_stride", "stride.cpp", solution("02_stride", "stride.cpp"));
 
   fs::create_directories(subs / "empty");
