@@ -17,6 +17,8 @@
 #include "convkata/shape.hpp"
 #include "convkata/tensor.hpp"
 
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace convkata::ref {
@@ -24,8 +26,19 @@ namespace convkata::ref {
 // ---------------------------------------------------------------- 1-D ---
 
 // F.pad for a [N, C, L] tensor: `left` and `right` elements added to the last
-// dimension, filled as `mode` says (padding.hpp draws the four modes).
+// dimension, filled as `mode` says (padding.hpp draws the four modes). Unlike
+// F.pad it refuses negative amounts: the workbook's pad1d never crops.
 Tensor3 pad1d(const Tensor3& input, Index left, Index right, PadMode mode = PadMode::zeros);
+
+// F.pad(input, pad, mode, value), exactly as PyTorch 1.13 takes it: `pad`
+// holds (left, right) pairs for the last dimension, then the one before it,
+// ...; a negative amount crops. mode "constant" (filled with value, 0 when
+// None) pads any number of dimensions; "reflect", "replicate" and "circular"
+// pad 1, 2 or 3 dimensions of an input with or without its batch dimension
+// (circular: with it). Instantiated for ranks 1 to 6.
+template <int R>
+Tensor<R> pad(const Tensor<R>& input, const std::vector<Index>& pad, const std::string& mode = "constant",
+              std::optional<double> value = std::nullopt);
 
 // F.conv1d, plus nn.Conv1d's padding_mode.
 // input [N, C, L], weight [OC, C/groups, K], bias [OC] -> [N, OC, L_out]
