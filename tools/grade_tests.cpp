@@ -180,7 +180,7 @@ TEST_CASE("read_points and parse_chapter_list: the manifest and the chapter rang
 
 // ------------------------------------------------------------------ submissions
 
-TEST_CASE("locate_files: the chapter folder first, then the topic folder, then a lone file; never a link") {
+TEST_CASE("locate_files: the chapter folder first, then the topic folder, then a lone file, never a link") {
   const fs::path sub = kScratch / "locate";
   fs::remove_all(sub);
   write_text(sub / "deep" / "kata" / "chapters" / "01_conv1d" / "conv1d.cpp", "// one");
@@ -202,7 +202,7 @@ TEST_CASE("locate_files: the chapter folder first, then the topic folder, then a
   CHECK(said);
 }
 
-TEST_CASE("forbidden_uses: what could defeat the grader is refused, with file and line; comments are not uses") {
+TEST_CASE("forbidden_uses: what could defeat the grader is refused, with file and line, and comments are not uses") {
   const Chapter ch08 = chapter("08");
   auto uses = [&](const std::string& code, const Chapter& c = chapter("01")) { return forbidden_uses("x.cpp", code, c); };
   CHECK(uses("int f() { std::exit(0); }").size() == 1);
@@ -291,7 +291,7 @@ TEST_CASE("results.json, junit.xml, feedback.md, grades.csv: well-formed, with h
   CHECK(csv_row(grade, chapters) == "\"ann <&> \"\"o'neil\"\"\",3.3334,0,3.3334,10,\n");
 }
 
-TEST_CASE("release: every chapter releases; a solution's line pasted into a hint is then a leak") {
+TEST_CASE("release: every chapter releases, and a solution's line pasted into a hint is then a leak") {
   // The stubs and their headers share signature lines with the solutions by
   // necessity (chapter 09's, chapter 11's cuda_support.cuh): not leaks.
   const fs::path dir = kScratch / "release-all";

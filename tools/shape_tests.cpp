@@ -164,7 +164,7 @@ TEST_CASE("shapes and parameter counts as PyTorch 1.13 gives them") {
     CHECK(layer({2, 5, 512}, "Linear(512, 10)").module == "Linear(in_features=512, out_features=10, bias=True)");
 }
 
-TEST_CASE("a stack: each layer reads the previous output; the totals add up") {
+TEST_CASE("a stack: each layer reads the previous output, and the totals add up") {
     std::vector<kata_shape::LayerCall> calls;
     for (const char* text : {"conv2d(16, kernel_size=3, padding=1)", "max_pool2d(2)", "conv2d(32, 3, stride=2)"})
         calls.push_back(kata_shape::parse_layer(text));
