@@ -440,13 +440,14 @@ std::string joined(const std::vector<std::string>& lines) {
     return s;
 }
 
-const char* const kStatistics[] = {"running_mean", "running_var"};
+// What an answer may hold beside the result: max pooling's argmax, batch_norm's statistics.
+const char* const kExtras[] = {"indices", "running_mean", "running_var"};
 
 }  // namespace
 
 std::string layout(const json& answer) {
     std::string s = joined(tensor_lines(answer));
-    for (const char* name : kStatistics) {
+    for (const char* name : kExtras) {
         if (!answer.contains(name)) continue;
         s += "\n" + std::string(name) + (answer[name].is_null() ? " = None\n" : ": " + joined(tensor_lines(answer[name])));
     }
@@ -646,7 +647,7 @@ std::string compare_answers(const std::string& impl, const json& request, const 
                             const Runner& runner) {
     bool marked = false;
     std::string s = compare_tensor(impl, "", mine, reference, magnitude_of(runner, request), marked);
-    for (const char* name : kStatistics)
+    for (const char* name : kExtras)
         if (reference.contains(name))
             s += "\n" + compare_tensor(impl, name, mine.value(name, json()), reference[name], {}, marked);
     if (marked)

@@ -42,7 +42,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args);
 
 // An answer of the core laid out for people: "shape [...]" on top, the last two
 // dimensions as rows of aligned columns, the leading ones as "[0, 1] =" blocks;
-// batch_norm's running_mean and running_var below.
+// max pooling's indices and batch_norm's running_mean and running_var below.
 std::string layout(const nlohmann::json& answer);
 
 // What runs a request: run_request itself, or a stand-in in tests.

@@ -397,9 +397,12 @@ TEST_CASE("kata try OP refuses a bad command line with one line and exit 2") {
         {{"conv1d", "--input", "[[1, 2, 3], [4, 5, 6]]", "--weight", "[[[1, 0, -1]]]"},
          "(the input [2, 3] is unbatched [C, L], as PyTorch reads it)"},
         {{"conv1d", "--input", input, "--weight", "[[[1]]]", "--stride", "2.0", "--impl", "reference"},
-         "argument 'stride' must be an int, not 2.0"},
-        {{"conv1d", "--input", input, "--impl", "reference"}, "missing the tensor argument 'weight'"},
-        {{"max_pool2d", "--input", "[[[1]]]", "--impl", "reference"}, "missing the argument 'kernel_size'"},
+         "conv1d() received an invalid combination of arguments - got (weight=Tensor, stride=float, input=Tensor, )"},
+        {{"conv1d", "--input", input, "--impl", "reference"},
+         "conv1d() received an invalid combination of arguments - got (input=Tensor, ), but expected one of:  * "
+         "(Tensor input, Tensor weight, Tensor bias, tuple of ints stride, tuple of ints padding"},
+        {{"max_pool2d", "--input", "[[[1]]]", "--impl", "reference"},
+         "max_pool2d() missing 1 required positional argument: 'kernel_size'"},
     };
     for (const Case& c : cases) {
         std::string joined;

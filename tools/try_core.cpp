@@ -31,9 +31,11 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace kata_try {
 namespace {
@@ -45,36 +47,223 @@ using json = nlohmann::json;
 
 [[noreturn]] void bad(const std::string& message) { throw std::invalid_argument(message); }
 
-// ------------------------------------------------------------ request parsing
-struct Request {
-    std::string op;
-    const json* j;
-    Impl impl;
-    std::vector<std::string>* notes;
+// ------------------------------------------------------- PyTorch's words
+// How PyTorch names the type of a value in its messages.
+bool is_tensor(const json& v) { return v.is_object() && v.contains("shape") && v.contains("data"); }
 
-    bool has(const std::string& key) const { return j->contains(key) && !(*j)[key].is_null(); }
-    const json& at(const std::string& key) const { return (*j)[key]; }
-};
-
-Index integer_value(const std::string& op, const std::string& key, const json& v) {
-    if (!v.is_number_integer()) bad(op + "(): argument '" + key + "' must be an int, not " + v.dump());
-    return v.get<Index>();
+std::string type_name(const json& v) {
+    if (v.is_null()) return "NoneType";
+    if (v.is_boolean()) return "bool";
+    if (v.is_number_integer()) return "int";
+    if (v.is_number()) return "float";
+    if (v.is_string()) return "str";
+    if (v.is_array()) return "list";
+    return is_tensor(v) ? "Tensor" : "dict";
 }
 
+// What PyTorch calls the type it wanted.
+std::string expected_type(const Keyword& k) {
+    switch (k.type) {
+        case Keyword::Type::tensor:
+        case Keyword::Type::optional_tensor: return "Tensor";
+        case Keyword::Type::output_size: return "tuple of SymInts";
+        case Keyword::Type::int_list:
+        case Keyword::Type::optional_int_list:
+        case Keyword::Type::conv_padding:
+        case Keyword::Type::pad_list: return "tuple of ints";
+        case Keyword::Type::integer:
+        case Keyword::Type::optional_integer: return "int";
+        case Keyword::Type::boolean:
+        case Keyword::Type::truthy: return "bool";
+        case Keyword::Type::real:
+        case Keyword::Type::optional_real: return "float";
+        case Keyword::Type::word: return "str";
+    }
+    return "?";
+}
+
+bool is_int(const json& v) { return v.is_number_integer(); }  // nlohmann keeps bools apart
+
+// An int list as PyTorch prints it: [2, 1] (a bool after the first element counts as 0 or 1).
+std::vector<Index> int_values(const json& v) {
+    if (!v.is_array()) return {v.get<Index>()};
+    std::vector<Index> out;
+    for (const json& e : v) out.push_back(e.is_boolean() ? Index(e.get<bool>()) : e.get<Index>());
+    return out;
+}
+
+std::string list_text(const std::vector<Index>& values) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
+    return s + "]";
+}
+
+std::string replaced(std::string text, const std::string& what, const std::string& with) {
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + with.size()))
+        text.replace(at, what.size(), with);
+    return text;
+}
+
+// ------------------------------------------------------------ the request
+// A request read against its op's keywords, as PyTorch's argument parser reads a call.
+struct Request {
+    const OpInfo& info;
+    const json& j;
+    std::vector<std::string> order;  // the request's keys as written
+    Impl impl;
+    std::vector<std::string>* notes;
+    std::string function;  // the function whose parser speaks: the op, or max_pool1d_with_indices
+
+    const std::string& op() const { return info.name; }
+    bool given(const std::string& key) const { return j.contains(key); }
+    bool has(const std::string& key) const { return given(key) && !j[key].is_null(); }
+    const json& at(const std::string& key) const { return j[key]; }
+    const Keyword& keyword(const std::string& key) const {
+        for (const Keyword& k : info.keywords)
+            if (k.name == key) return k;
+        throw std::logic_error("kata try: no keyword '" + key + "' in the table of " + op());
+    }
+};
+
+// conv1d/2d/3d have two signatures (padding as numbers or as a word), so
+// PyTorch reports any argument it cannot place as "an invalid combination".
+[[noreturn]] void invalid_combination(const Request& r) {
+    // PyTorch collects the keywords in a std::unordered_map and lists them in
+    // its order: the same container, filled in the same order, lists them alike.
+    std::unordered_map<std::string, std::string> types;
+    for (const std::string& key : r.order)
+        if (key != "op") types.emplace(key, type_name(r.at(key)));
+    std::string got;
+    for (const auto& [key, type] : types) got += key + "=" + type + ", ";
+    std::string message = r.op() + "() received an invalid combination of arguments - got (" + got +
+                          "), but expected one of:";
+    for (const bool word : {false, true}) {
+        std::string signature;
+        for (const Keyword& k : r.info.keywords) {
+            if (k.name == "padding_mode") continue;  // nn.Conv1d's, not F.conv1d's
+            const std::string type = k.type == Keyword::Type::conv_padding && word ? "str" : expected_type(k);
+            signature += (signature.empty() ? "" : ", ") + type + " " + k.name;
+        }
+        message += "\n * (" + signature + ")";
+    }
+    bad(message);
+}
+
+[[noreturn]] void wrong_type(const Request& r, const Keyword& k, const json& v) {
+    if (r.info.overloaded) invalid_combination(r);
+    const std::string position = k.position ? " (position " + std::to_string(k.position) + ")" : "";
+    bad(r.function + "(): argument '" + k.name + "'" + position + " must be " + expected_type(k) + ", not " +
+        type_name(v));
+}
+
+// PyTorch takes a list of ints when its first element is an int; a later
+// element that is not an int (a bool counts as one there) is then an error of its own.
+void check_int_list(const Request& r, const Keyword& k, const json& v) {
+    if (v.empty()) return;
+    if (!is_int(v[0])) wrong_type(r, k, v);
+    for (std::size_t i = 1; i < v.size(); ++i)
+        if (!is_int(v[i]) && !v[i].is_boolean())
+            bad(r.function + "(): argument '" + k.name + "' must be " + expected_type(k) + ", but found element of type " +
+                type_name(v[i]) + " at pos " + std::to_string(i + 1));
+}
+
+// The form of one value against its keyword's type: PyTorch's words when it is refused.
+void check_form(const Request& r, const Keyword& k, const json& v) {
+    using T = Keyword::Type;
+    const bool null_ok = k.type == T::optional_tensor || k.type == T::optional_int_list ||
+                         k.type == T::optional_integer || k.type == T::optional_real;
+    if (v.is_null() && null_ok) return;
+    switch (k.type) {
+        case T::tensor:
+        case T::optional_tensor:
+            if (!is_tensor(v)) wrong_type(r, k, v);
+            return;
+        case T::int_list:
+        case T::optional_int_list:
+        case T::conv_padding:
+        case T::pad_list:
+            if ((is_int(v) && k.type != T::pad_list) || (v.is_string() && k.type == T::conv_padding)) return;
+            if (!v.is_array()) wrong_type(r, k, v);
+            check_int_list(r, k, v);
+            return;
+        case T::output_size: return;  // read by F.adaptive_avg_pool2d's Python first: adaptive_avg_pool2d()
+        case T::integer:
+        case T::optional_integer:
+            if (!is_int(v)) wrong_type(r, k, v);
+            return;
+        case T::boolean:
+            if (!v.is_boolean()) wrong_type(r, k, v);
+            return;
+        case T::truthy: return;
+        case T::real:
+        case T::optional_real:
+            if (!v.is_number() && !v.is_boolean()) wrong_type(r, k, v);
+            return;
+        case T::word:
+            if (!v.is_string()) wrong_type(r, k, v);
+            return;
+    }
+}
+
+// Every key known, every required one there, every value of a form PyTorch takes.
+void check_forms(const Request& r) {
+    for (const std::string& key : r.order) {
+        if (key == "op") continue;
+        bool known = false;
+        for (const Keyword& k : r.info.keywords) known = known || k.name == key;
+        if (!known) {
+            if (r.info.overloaded) invalid_combination(r);
+            bad(r.op() + "() got an unexpected keyword argument '" + key + "'");
+        }
+    }
+    for (const Keyword& k : r.info.keywords) {
+        if (k.default_value.empty() && !r.given(k.name)) {
+            if (r.info.overloaded) invalid_combination(r);
+            bad(r.op() + "() missing 1 required positional argument: '" + k.name + "'");
+        }
+    }
+    for (const Keyword& k : r.info.keywords)
+        if (r.given(k.name)) check_form(r, k, r.at(k.name));
+}
+
+// --------------------------------------------------------------- values
+// After check_forms, each getter reads a value PyTorch's parser would have taken.
 Index integer(const Request& r, const std::string& key, Index fallback) {
-    return r.has(key) ? integer_value(r.op, key, r.at(key)) : fallback;
+    return r.has(key) ? r.at(key).get<Index>() : fallback;
 }
 
 bool boolean(const Request& r, const std::string& key, bool fallback) {
-    if (!r.has(key)) return fallback;
-    if (!r.at(key).is_boolean()) bad(r.op + "(): argument '" + key + "' must be a bool, not " + r.at(key).dump());
-    return r.at(key).get<bool>();
+    return r.has(key) ? r.at(key).get<bool>() : fallback;
+}
+
+// Python's truth: None, False, 0, 0.0, "", [] and {} are false.
+bool truthy(const Request& r, const std::string& key) {
+    if (!r.given(key)) return false;
+    const json& v = r.at(key);
+    if (v.is_null()) return false;
+    if (v.is_boolean()) return v.get<bool>();
+    if (v.is_number()) return v.get<double>() != 0.0;
+    if (v.is_string() || v.is_array() || v.is_object()) return !v.empty();
+    return true;
 }
 
 double number(const Request& r, const std::string& key, double fallback) {
     if (!r.has(key)) return fallback;
-    if (!r.at(key).is_number()) bad(r.op + "(): argument '" + key + "' must be a number, not " + r.at(key).dump());
-    return r.at(key).get<double>();
+    const json& v = r.at(key);
+    return v.is_boolean() ? double(v.get<bool>()) : v.get<double>();
+}
+
+// The words PyTorch refuses a list of another length with.
+[[noreturn]] void wrong_length(const Request& r, const Keyword& k, const std::vector<Index>& values) {
+    std::string message = k.wrong_length;
+    // max_pool1d_with_indices checks its lists in avg_pool1d's words; a conv
+    // with padding='same' checks stride and dilation on a path of its own.
+    if (r.function == "max_pool1d_with_indices")
+        message = "max_pool1d() argument '" + k.name + "' should contain one int (got {n})";
+    if (r.info.overloaded && r.has("padding") && r.at("padding") == "same" && k.name != "padding")
+        message = k.name + " cannot broadcast to " + std::to_string(r.info.dims) + " dimensions";
+    message = replaced(replaced(message, "{n}", std::to_string(values.size())), "{list}", list_text(values));
+    bad(message.rfind(r.op(), 0) == 0 ? message : r.op() + ": " + message);
 }
 
 // An int, or a list of one int or S ints, as PyTorch's _single/_pair/_triple.
@@ -84,18 +273,14 @@ std::array<Index, S> sizes(const Request& r, const std::string& key, Index fallb
     out.fill(fallback);
     if (!r.has(key)) return out;
     const json& v = r.at(key);
-    if (v.is_array()) {
-        if (v.size() == 1) {
-            out.fill(integer_value(r.op, key, v[0]));
-        } else if (v.size() == static_cast<std::size_t>(S)) {
-            for (int d = 0; d < S; ++d) out[static_cast<std::size_t>(d)] = integer_value(r.op, key, v[static_cast<std::size_t>(d)]);
-        } else {
-            bad(r.op + "(): argument '" + key + "' must be an int or a list of " + std::to_string(S) +
-                " ints, but got " + v.dump());
-        }
-        return out;
+    const std::vector<Index> values = int_values(v);
+    if (!v.is_array() || values.size() == 1) {
+        out.fill(values[0]);
+    } else if (values.size() == static_cast<std::size_t>(S)) {
+        std::copy(values.begin(), values.end(), out.begin());
+    } else {
+        wrong_length(r, r.keyword(key), values);
     }
-    out.fill(integer_value(r.op, key, v));
     return out;
 }
 
@@ -119,7 +304,10 @@ std::optional<std::array<Index, S>> optional_sizes(const Request& r, const std::
 }
 
 std::string padding_word(const Request& r) {
-    return r.has("padding") && r.at("padding").is_string() ? r.at("padding").get<std::string>() : "";
+    if (!r.has("padding") || !r.at("padding").is_string()) return "";
+    const std::string word = r.at("padding").get<std::string>();
+    if (word != "same" && word != "valid") bad(r.op() + ": Invalid padding string: '" + word + "'");
+    return word;
 }
 
 struct JsonTensor {
@@ -131,21 +319,22 @@ JsonTensor json_tensor(const Request& r, const std::string& key) {
     const json& v = r.at(key);
     if (!v.is_object() || !v.contains("shape") || !v.contains("data") || !v["shape"].is_array() ||
         !v["data"].is_array() || v.size() != 2)
-        bad(r.op + "(): argument '" + key + "' must be a tensor {\"shape\": [...], \"data\": [...]}");
+        bad(r.op() + "(): argument '" + key + "' must be a tensor {\"shape\": [...], \"data\": [...]}");
     JsonTensor t;
     Index count = 1;
     for (const json& d : v["shape"]) {
-        const Index n = integer_value(r.op, key + ".shape", d);
-        if (n < 0) bad(r.op + "(): argument '" + key + "' has a negative dimension in its shape " + v["shape"].dump());
+        if (!is_int(d)) bad(r.op() + "(): argument '" + key + "' has a shape that is not a list of ints: " + v["shape"].dump());
+        const Index n = d.get<Index>();
+        if (n < 0) bad(r.op() + "(): argument '" + key + "' has a negative dimension in its shape " + v["shape"].dump());
         t.shape.push_back(n);
         count *= n;
     }
     for (const json& x : v["data"]) {
-        if (!x.is_number()) bad(r.op + "(): argument '" + key + "' has a non-number in its data: " + x.dump());
+        if (!x.is_number()) bad(r.op() + "(): argument '" + key + "' has a non-number in its data: " + x.dump());
         t.data.push_back(x.get<float>());
     }
     if (static_cast<Index>(t.data.size()) != count)
-        bad(r.op + "(): argument '" + key + "' has shape " + v["shape"].dump() + " (" + std::to_string(count) +
+        bad(r.op() + "(): argument '" + key + "' has shape " + v["shape"].dump() + " (" + std::to_string(count) +
             " values) but " + std::to_string(t.data.size()) + " values in data");
     return t;
 }
@@ -161,10 +350,9 @@ Tensor<R> to_tensor(const JsonTensor& t) {
 
 template <int R>
 Tensor<R> tensor_of_rank(const Request& r, const std::string& key) {
-    if (!r.has(key)) bad(r.op + "(): missing the tensor argument '" + key + "'");
     const JsonTensor t = json_tensor(r, key);
     if (static_cast<int>(t.shape.size()) != R)
-        bad(r.op + "(): expected '" + key + "' to be " + std::to_string(R) + "-D, but got a tensor of shape " +
+        bad(r.op() + "(): expected '" + key + "' to be " + std::to_string(R) + "-D, but got a tensor of shape " +
             convkata::shape_string(t.shape));
     return to_tensor<R>(t);
 }
@@ -177,13 +365,12 @@ std::optional<Tensor1> optional_1d(const Request& r, const std::string& key) {
 // The input, batched: a tensor of rank R, or R-1 (unbatched) made batched.
 template <int R>
 Tensor<R> batched_input(const Request& r, bool& unbatched) {
-    if (!r.has("input")) bad(r.op + "(): missing the tensor argument 'input'");
     JsonTensor t = json_tensor(r, "input");
     unbatched = static_cast<int>(t.shape.size()) == R - 1;
     if (unbatched) t.shape.insert(t.shape.begin(), 1);
     if (static_cast<int>(t.shape.size()) != R)
-        bad(r.op + ": Expected " + std::to_string(R - 1) + "D (unbatched) or " + std::to_string(R) +
-            "D (batched) input to " + r.op + ", but got input of size: " + convkata::shape_string(t.shape));
+        bad(r.op() + ": Expected " + std::to_string(R - 1) + "D (unbatched) or " + std::to_string(R) +
+            "D (batched) input to " + r.op() + ", but got input of size: " + convkata::shape_string(t.shape));
     return to_tensor<R>(t);
 }
 
@@ -196,16 +383,30 @@ std::string number_text(float x) {
     return buffer;
 }
 
-template <int R>
-std::string tensor_text(const Tensor<R>& t, bool drop_batch = false) {
+std::string number_text(Index i) { return std::to_string(i); }  // max pooling's indices
+
+// {"shape": [...], "data": [...]}: the answer's form of a tensor, row-major.
+template <typename Scalar>
+std::string shaped_text(const std::vector<Index>& shape, const Scalar* data) {
     std::string s = "{\"shape\": [";
-    for (int d = drop_batch ? 1 : 0; d < R; ++d) s += (d > (drop_batch ? 1 : 0) ? ", " : "") + std::to_string(t.dimension(d));
+    Index count = 1;
+    for (std::size_t d = 0; d < shape.size(); ++d) {
+        s += (d ? ", " : "") + std::to_string(shape[d]);
+        count *= shape[d];
+    }
     s += "], \"data\": [";
-    for (Index i = 0; i < t.size(); ++i) s += (i ? ", " : "") + number_text(t.data()[i]);
+    for (Index i = 0; i < count; ++i) s += (i ? ", " : "") + number_text(data[i]);
     return s + "]}";
 }
 
-std::string optional_text(const std::optional<Tensor1>& t) { return t ? tensor_text<1>(*t) : "null"; }
+template <typename Scalar, int R>
+std::string tensor_text(const Eigen::Tensor<Scalar, R, Eigen::RowMajor>& t, bool drop_batch = false) {
+    std::vector<Index> shape;
+    for (int d = drop_batch ? 1 : 0; d < R; ++d) shape.push_back(t.dimension(d));
+    return shaped_text(shape, t.data());
+}
+
+std::string optional_text(const std::optional<Tensor1>& t) { return t ? tensor_text(*t) : "null"; }
 
 // Whether the chapter's code is used, with a note when it is not built here.
 bool use_chapter(const Request& r, bool built, const std::string& chapter, const std::string& what) {
@@ -253,12 +454,13 @@ std::string conv1d(const Request& r) {
     const auto x = batched_input<3>(r, unbatched);
     const auto w = tensor_of_rank<3>(r, "weight");
     const auto b = optional_1d(r, "bias");
-    const Index stride = integer(r, "stride", 1), dilation = integer(r, "dilation", 1), groups = integer(r, "groups", 1);
+    const Index stride = sizes<1>(r, "stride", 1)[0], dilation = sizes<1>(r, "dilation", 1)[0];
+    const Index groups = integer(r, "groups", 1);
     const std::string word = padding_word(r);
-    const convkata::Padding padding = word.empty() ? convkata::Padding(integer(r, "padding", 0)) : convkata::Padding(word);
+    const convkata::Padding padding = word.empty() ? convkata::Padding(sizes<1>(r, "padding", 0)[0]) : convkata::Padding(word);
     const std::string mode_name = r.has("padding_mode") ? r.at("padding_mode").get<std::string>() : "zeros";
-    const convkata::PadMode mode = convkata::pad_mode_from_string(mode_name);
     if (mode_name == "constant") bad("conv1d: padding_mode must be 'zeros', 'reflect', 'replicate' or 'circular', but got 'constant'");
+    const convkata::PadMode mode = convkata::pad_mode_from_string(mode_name);
     Tensor<3> y;
     if (groups == 1 && use_chapter(r, kCh04, "04", "conv1d")) {
 #ifdef KATA_TRY_CH04
@@ -281,7 +483,7 @@ std::string conv1d(const Request& r) {
                                "' is computed by the reference (chapter 06's conv2d pads with zeros only)");
         y = convkata::ref::conv1d(x, w, b, stride, padding, dilation, groups, mode);
     }
-    return tensor_text<3>(y, unbatched);
+    return tensor_text(y, unbatched);
 }
 
 template <int S>
@@ -307,7 +509,7 @@ std::string conv2d(const Request& r) {
     } else {
         y = convkata::ref::conv2d(x, w, b, stride, padding, dilation, groups);
     }
-    return tensor_text<4>(y, unbatched);
+    return tensor_text(y, unbatched);
 }
 
 std::string conv3d(const Request& r) {
@@ -315,9 +517,10 @@ std::string conv3d(const Request& r) {
     const auto x = batched_input<5>(r, unbatched);
     const auto w = tensor_of_rank<5>(r, "weight");
     const auto b = optional_1d(r, "bias");
-    const auto y = convkata::ref::conv3d(x, w, b, size_arg<3>(r, "stride", 1), spatial_padding<3>(r),
-                                         size_arg<3>(r, "dilation", 1), integer(r, "groups", 1));
-    return tensor_text<5>(y, unbatched);
+    const auto stride = size_arg<3>(r, "stride", 1), dilation = size_arg<3>(r, "dilation", 1);
+    const auto padding = spatial_padding<3>(r);
+    const auto y = convkata::ref::conv3d(x, w, b, stride, padding, dilation, integer(r, "groups", 1));
+    return tensor_text(y, unbatched);
 }
 
 std::string conv_transpose1d(const Request& r) {
@@ -325,9 +528,9 @@ std::string conv_transpose1d(const Request& r) {
     const auto x = batched_input<3>(r, unbatched);
     const auto w = tensor_of_rank<3>(r, "weight");
     const auto b = optional_1d(r, "bias");
-    const Index stride = integer(r, "stride", 1), padding = integer(r, "padding", 0),
-                output_padding = integer(r, "output_padding", 0), groups = integer(r, "groups", 1),
-                dilation = integer(r, "dilation", 1);
+    const Index stride = sizes<1>(r, "stride", 1)[0], padding = sizes<1>(r, "padding", 0)[0],
+                output_padding = sizes<1>(r, "output_padding", 0)[0], dilation = sizes<1>(r, "dilation", 1)[0];
+    const Index groups = integer(r, "groups", 1);
     Tensor<3> y;
     if (use_chapter(r, kCh08, "08", "conv_transpose1d")) {
 #ifdef KATA_TRY_CH08
@@ -336,7 +539,7 @@ std::string conv_transpose1d(const Request& r) {
     } else {
         y = convkata::ref::conv_transpose1d(x, w, b, stride, padding, output_padding, groups, dilation);
     }
-    return tensor_text<3>(y, unbatched);
+    return tensor_text(y, unbatched);
 }
 
 std::string conv_transpose2d(const Request& r) {
@@ -355,33 +558,55 @@ std::string conv_transpose2d(const Request& r) {
     } else {
         y = convkata::ref::conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation);
     }
-    return tensor_text<4>(y, unbatched);
+    return tensor_text(y, unbatched);
 }
 
-void no_indices(const Request& r) {
-    if (boolean(r, "return_indices", false))
-        bad(r.op + "(): return_indices=True is not part of `kata try --json` (only the pooled values are returned)");
+// A max pooling's answer: the values, and with return_indices the argmax of each window.
+template <int R>
+std::string pooled_text(const Tensor<R>& y, const convkata::IndexTensor<R>* indices, bool unbatched) {
+    std::string s = tensor_text(y, unbatched);
+    if (!indices) return s;
+    s.pop_back();
+    return s + ", \"indices\": " + tensor_text(*indices, unbatched) + "}";
+}
+
+// PyTorch 1.13's max_pool1d on a CPU tensor, without return_indices, takes
+// its own path: an output size of 0 gives an empty output where every other
+// pooling refuses. The same checks come first.
+std::optional<std::string> empty_max_pool1d(const Request& r, const Tensor<3>& x, bool unbatched, Index k,
+                                            std::optional<Index> stride, Index padding, Index dilation, bool ceil) {
+    const Index s = stride.value_or(k);
+    if (k <= 0 || s <= 0 || padding < 0 || padding > k / 2 || dilation <= 0 || x.dimension(1) == 0 ||
+        x.dimension(2) == 0)
+        return std::nullopt;  // refused as the pooling refuses it
+    const Index out = convkata::pool_output_size(x.dimension(2), k, s, padding, dilation, ceil);
+    if (out < 0) bad("max_pool1d() Invalid computed output size: " + std::to_string(out));
+    if (out > 0) return std::nullopt;
+    if (r.notes)
+        r.notes->push_back("note: an output of length 0, as PyTorch's max_pool1d gives it without return_indices "
+                           "(with return_indices, and every other pooling, it is refused)");
+    return tensor_text(Tensor<3>(x.dimension(0), x.dimension(1), 0), unbatched);
 }
 
 std::string max_pool1d(const Request& r) {
-    no_indices(r);
     bool unbatched = false;
     const auto x = batched_input<3>(r, unbatched);
-    if (!r.has("kernel_size")) bad("max_pool1d(): missing the argument 'kernel_size'");
     const Index k = sizes<1>(r, "kernel_size", 0)[0];
     const auto s = optional_sizes<1>(r, "stride");
     const std::optional<Index> stride = s ? std::optional<Index>((*s)[0]) : std::nullopt;
     const Index padding = sizes<1>(r, "padding", 0)[0], dilation = sizes<1>(r, "dilation", 1)[0];
-    const bool ceil = boolean(r, "ceil_mode", false);
-    Tensor<3> y;
+    const bool ceil = boolean(r, "ceil_mode", false), indices = truthy(r, "return_indices");
+    if (!indices)
+        if (auto empty = empty_max_pool1d(r, x, unbatched, k, stride, padding, dilation, ceil)) return *empty;
+    std::pair<Tensor<3>, convkata::IndexTensor<3>> y;
     if (use_chapter(r, kCh09, "09", "max_pool1d")) {
 #ifdef KATA_TRY_CH09
-        y = convkata::ch09::max_pool1d(x, k, stride, padding, dilation, ceil);
+        y = convkata::ch09::max_pool1d_with_indices(x, k, stride, padding, dilation, ceil);
 #endif
     } else {
-        y = convkata::ref::max_pool1d(x, k, stride, padding, dilation, ceil);
+        y = convkata::ref::max_pool1d_with_indices(x, k, stride, padding, dilation, ceil);
     }
-    return tensor_text<3>(y, unbatched);
+    return pooled_text(y.first, indices ? &y.second : nullptr, unbatched);
 }
 
 std::optional<convkata::Size2> optional_size2(const Request& r, const std::string& key) {
@@ -391,29 +616,26 @@ std::optional<convkata::Size2> optional_size2(const Request& r, const std::strin
 }
 
 std::string max_pool2d(const Request& r) {
-    no_indices(r);
     bool unbatched = false;
     const auto x = batched_input<4>(r, unbatched);
-    if (!r.has("kernel_size")) bad("max_pool2d(): missing the argument 'kernel_size'");
     const auto k = size_arg<2>(r, "kernel_size", 0);
     const auto stride = optional_size2(r, "stride");
     const auto padding = size_arg<2>(r, "padding", 0), dilation = size_arg<2>(r, "dilation", 1);
-    const bool ceil = boolean(r, "ceil_mode", false);
-    Tensor<4> y;
+    const bool ceil = boolean(r, "ceil_mode", false), indices = truthy(r, "return_indices");
+    std::pair<Tensor<4>, convkata::IndexTensor<4>> y;
     if (use_chapter(r, kCh09, "09", "max_pool2d")) {
 #ifdef KATA_TRY_CH09
-        y = convkata::ch09::max_pool2d(x, k, stride, padding, dilation, ceil);
+        y = convkata::ch09::max_pool2d_with_indices(x, k, stride, padding, dilation, ceil);
 #endif
     } else {
-        y = convkata::ref::max_pool2d(x, k, stride, padding, dilation, ceil);
+        y = convkata::ref::max_pool2d_with_indices(x, k, stride, padding, dilation, ceil);
     }
-    return tensor_text<4>(y, unbatched);
+    return pooled_text(y.first, indices ? &y.second : nullptr, unbatched);
 }
 
 std::string avg_pool1d(const Request& r) {
     bool unbatched = false;
     const auto x = batched_input<3>(r, unbatched);
-    if (!r.has("kernel_size")) bad("avg_pool1d(): missing the argument 'kernel_size'");
     const Index k = sizes<1>(r, "kernel_size", 0)[0];
     const auto s = optional_sizes<1>(r, "stride");
     const std::optional<Index> stride = s ? std::optional<Index>((*s)[0]) : std::nullopt;
@@ -427,13 +649,12 @@ std::string avg_pool1d(const Request& r) {
     } else {
         y = convkata::ref::avg_pool1d(x, k, stride, padding, ceil, include);
     }
-    return tensor_text<3>(y, unbatched);
+    return tensor_text(y, unbatched);
 }
 
 std::string avg_pool2d(const Request& r) {
     bool unbatched = false;
     const auto x = batched_input<4>(r, unbatched);
-    if (!r.has("kernel_size")) bad("avg_pool2d(): missing the argument 'kernel_size'");
     const auto k = size_arg<2>(r, "kernel_size", 0);
     const auto stride = optional_size2(r, "stride");
     const auto padding = size_arg<2>(r, "padding", 0);
@@ -448,21 +669,73 @@ std::string avg_pool2d(const Request& r) {
     } else {
         y = convkata::ref::avg_pool2d(x, k, stride, padding, ceil, include, divisor);
     }
-    return tensor_text<4>(y, unbatched);
+    return tensor_text(y, unbatched);
+}
+
+// F.adaptive_avg_pool2d reads output_size in Python first: an int passes
+// as it is; anything else needs a length, and each None becomes the input's
+// size along that dimension, counted from the end.
+json adaptive_output_size(const Request& r, const std::vector<Index>& input_shape) {
+    const Keyword& k = r.keyword("output_size");
+    json size = r.at("output_size");
+    if (size.is_boolean()) wrong_type(r, k, size);
+    if (is_int(size)) return size;
+    if (size.is_null() || size.is_number())
+        bad("adaptive_avg_pool2d: object of type '" + type_name(size) + "' has no len()");
+    json items = json::array();
+    if (size.is_array()) {
+        items = size;
+    } else {  // a str or a dict: Python iterates its characters or keys
+        if (size.is_string())
+            for (const char c : size.get<std::string>()) items.push_back(std::string(1, c));
+        else
+            for (const auto& [key, _] : size.items()) items.push_back(key);
+    }
+    if (input_shape.size() <= items.size())
+        bad("adaptive_avg_pool2d: Input dimension should be at least " + std::to_string(items.size() + 1));
+    for (std::size_t i = 0; i < items.size(); ++i)
+        if (items[i].is_null()) items[i] = input_shape[input_shape.size() - items.size() + i];
+    if (!size.is_array() || (!items.empty() && !is_int(items[0]))) wrong_type(r, k, json::array());
+    check_int_list(r, k, items);
+    return items;
+}
+
+// PyTorch 1.13 computes a 1 x 1 adaptive average as the mean over the last two
+// dimensions before it checks the input: for an input of any rank from 2 up,
+// and NaN where there is nothing to average. Where the pooling itself takes
+// the input (3-D or 4-D, H and W not empty) it gives the same numbers, and
+// computes them.
+std::optional<std::string> mean_over_last_two(const Request& r, const JsonTensor& input) {
+    const std::size_t rank = input.shape.size();
+    if (rank < 2) bad("adaptive_avg_pool2d: Dimension out of range (expected to be in range of [-1, 0], but got -2)");
+    const Index h = input.shape[rank - 2], w = input.shape[rank - 1];
+    if ((rank == 3 || rank == 4) && h > 0 && w > 0) return std::nullopt;
+    std::vector<Index> shape(input.shape.begin(), input.shape.end() - 2);
+    Index planes = 1;
+    for (const Index n : shape) planes *= n;
+    shape.insert(shape.end(), {1, 1});
+    std::vector<float> means;
+    for (Index p = 0; p < planes; ++p) {
+        double sum = 0;
+        for (Index i = 0; i < h * w; ++i) sum += input.data[static_cast<std::size_t>(p * h * w + i)];
+        means.push_back(h * w > 0 ? static_cast<float>(sum / static_cast<double>(h * w)) : NAN);
+    }
+    if (r.notes)
+        r.notes->push_back("note: the mean over the last two dimensions, as PyTorch computes a 1 x 1 output for an "
+                           "input of any rank (NaN where they are empty)");
+    return shaped_text(shape, means.data());
 }
 
 std::string adaptive_avg_pool2d(const Request& r) {
+    const JsonTensor input = json_tensor(r, "input");
+    const json size = adaptive_output_size(r, input.shape);
+    const std::vector<Index> values = int_values(size);
+    if (size.is_array() && values.size() != 2) wrong_length(r, r.keyword("output_size"), values);
+    const convkata::Size2 out(values[0], values.size() == 2 ? values[1] : values[0]);
+    if (out[0] == 1 && out[1] == 1)
+        if (auto mean = mean_over_last_two(r, input)) return *mean;
     bool unbatched = false;
     const auto x = batched_input<4>(r, unbatched);
-    if (!r.has("output_size")) bad("adaptive_avg_pool2d(): missing the argument 'output_size'");
-    // None in output_size keeps that dimension of the input.
-    json size = r.at("output_size");
-    if (size.is_array() && size.size() == 2)
-        for (int d = 0; d < 2; ++d)
-            if (size[static_cast<std::size_t>(d)].is_null()) size[static_cast<std::size_t>(d)] = x.dimension(2 + d);
-    const json wrapper = {{"output_size", size}};
-    const Request sized{r.op, &wrapper, r.impl, r.notes};
-    const auto out = size_arg<2>(sized, "output_size", 0);
     Tensor<4> y;
     if (use_chapter(r, kCh09, "09", "adaptive_avg_pool2d")) {
 #ifdef KATA_TRY_CH09
@@ -471,7 +744,7 @@ std::string adaptive_avg_pool2d(const Request& r) {
     } else {
         y = convkata::ref::adaptive_avg_pool2d(x, out);
     }
-    return tensor_text<4>(y, unbatched);
+    return tensor_text(y, unbatched);
 }
 
 template <int R>
@@ -499,14 +772,13 @@ std::string batch_norm_rank(const Request& r, const JsonTensor& input) {
         mean_after = result.running_mean;
         var_after = result.running_var;
     }
-    std::string s = tensor_text<R>(y);
+    std::string s = tensor_text(y);
     s.pop_back();
     return s + ", \"running_mean\": " + optional_text(mean_after) + ", \"running_var\": " + optional_text(var_after) +
            "}";
 }
 
 std::string batch_norm(const Request& r) {
-    if (!r.has("input")) bad("batch_norm(): missing the tensor argument 'input'");
     const JsonTensor input = json_tensor(r, "input");
     switch (input.shape.size()) {
         case 2: return batch_norm_rank<2>(r, input);
@@ -519,76 +791,84 @@ std::string batch_norm(const Request& r) {
     }
 }
 
-std::string pad(const Request& r) {
-    if (!r.has("input")) bad("pad(): missing the tensor argument 'input'");
-    if (!r.has("pad") || !r.at("pad").is_array()) bad("pad(): argument 'pad' must be a list of ints");
-    std::vector<Index> amounts;
-    for (const json& v : r.at("pad")) amounts.push_back(integer_value("pad", "pad", v));
-    const std::string mode_name = r.has("mode") ? r.at("mode").get<std::string>() : "constant";
-    if (mode_name != "constant" && mode_name != "reflect" && mode_name != "replicate" && mode_name != "circular")
-        bad("pad: Unrecognised padding mode " + mode_name);
-    if (r.has("value") && number(r, "value", 0) != 0.0)
-        bad("pad: only value=0 is supported by `kata try` (the workbook pads with zeros)");
-    const JsonTensor input = json_tensor(r, "input");
-    if (input.shape.size() != 3 || amounts.size() != 2)
-        bad("pad: `kata try` pads the last dimension of a 3-D input [N, C, L] with a pad of 2 values "
-            "(the workbook's pad1d), but got an input of shape " + convkata::shape_string(input.shape) +
-            " and a pad of " + std::to_string(amounts.size()) + " values");
-    const auto mode = convkata::pad_mode_from_string(mode_name);
-    const Tensor<3> x = to_tensor<3>(input);
-    Tensor<3> y;
-    if (use_chapter(r, kCh03, "03", "pad")) {
+template <int R>
+std::string pad_rank(const Request& r, const JsonTensor& input, const std::vector<Index>& amounts,
+                     const std::string& mode, std::optional<double> value) {
+    const Tensor<R> x = to_tensor<R>(input);
+    if constexpr (R == 3) {
+        // The workbook's pad1d pads the last dimension of [N, C, L], never crops, and fills zeros.
+        const bool pad1d_can = amounts.size() == 2 && amounts[0] >= 0 && amounts[1] >= 0 && value.value_or(0.0) == 0.0;
+        if (pad1d_can && use_chapter(r, kCh03, "03", "pad")) {
 #ifdef KATA_TRY_CH03
-        y = convkata::ch03::pad1d(x, amounts[0], amounts[1], mode);
+            return tensor_text(convkata::ch03::pad1d(x, amounts[0], amounts[1], convkata::pad_mode_from_string(mode)));
 #endif
-    } else {
-        y = convkata::ref::pad1d(x, amounts[0], amounts[1], mode);
+        }
     }
-    return tensor_text<3>(y);
+    if (r.impl != Impl::reference && r.notes)
+        r.notes->push_back("note: computed by the reference's F.pad: chapter 03's pad1d pads only the last dimension "
+                           "of a [N, C, L] input, by two amounts >= 0, with zeros in constant mode");
+    return tensor_text(convkata::ref::pad<R>(x, amounts, mode, value));
 }
 
-struct Operation {
-    std::function<std::string(const Request&)> run;
-    std::set<std::string> keys;
-};
+std::string pad(const Request& r) {
+    const JsonTensor input = json_tensor(r, "input");
+    const std::vector<Index> amounts = int_values(r.at("pad"));
+    const std::string mode = r.has("mode") ? r.at("mode").get<std::string>() : "constant";
+    if (mode != "constant" && mode != "reflect" && mode != "replicate" && mode != "circular")
+        bad("pad: Unrecognised padding mode " + mode);  // before pad1d, whose PadMode also knows "zeros"
+    const std::optional<double> value = r.has("value") ? std::optional<double>(number(r, "value", 0)) : std::nullopt;
+    switch (input.shape.size()) {
+        case 1: return pad_rank<1>(r, input, amounts, mode, value);
+        case 2: return pad_rank<2>(r, input, amounts, mode, value);
+        case 3: return pad_rank<3>(r, input, amounts, mode, value);
+        case 4: return pad_rank<4>(r, input, amounts, mode, value);
+        case 5: return pad_rank<5>(r, input, amounts, mode, value);
+        case 6: return pad_rank<6>(r, input, amounts, mode, value);
+        default:
+            bad("pad: kata try pads tensors of 1 to 6 dimensions, but got " + std::to_string(input.shape.size()) +
+                "D input of shape " + convkata::shape_string(input.shape));
+    }
+}
 
-// The functions behind the ops; their keys come from catalogue(), the one list.
+using Operation = std::function<std::string(const Request&)>;
+
 const std::map<std::string, Operation>& operations() {
-    static const std::map<std::string, Operation> ops = [] {
-        const std::map<std::string, std::function<std::string(const Request&)>> functions = {
-            {"conv1d", conv1d},
-            {"conv2d", conv2d},
-            {"conv3d", conv3d},
-            {"conv_transpose1d", conv_transpose1d},
-            {"conv_transpose2d", conv_transpose2d},
-            {"max_pool1d", max_pool1d},
-            {"max_pool2d", max_pool2d},
-            {"avg_pool1d", avg_pool1d},
-            {"avg_pool2d", avg_pool2d},
-            {"adaptive_avg_pool2d", adaptive_avg_pool2d},
-            {"batch_norm", batch_norm},
-            {"pad", pad},
-        };
-        std::map<std::string, Operation> out;
-        for (const OpInfo& info : catalogue()) {
-            Operation& op = out[info.name];
-            op.run = functions.at(info.name);
-            for (const Keyword& k : info.keywords) op.keys.insert(k.name);
-        }
-        return out;
-    }();
+    static const std::map<std::string, Operation> ops = {
+        {"conv1d", conv1d},
+        {"conv2d", conv2d},
+        {"conv3d", conv3d},
+        {"conv_transpose1d", conv_transpose1d},
+        {"conv_transpose2d", conv_transpose2d},
+        {"max_pool1d", max_pool1d},
+        {"max_pool2d", max_pool2d},
+        {"avg_pool1d", avg_pool1d},
+        {"avg_pool2d", avg_pool2d},
+        {"adaptive_avg_pool2d", adaptive_avg_pool2d},
+        {"batch_norm", batch_norm},
+        {"pad", pad},
+    };
     return ops;
 }
 
 std::string error_text(const std::string& message) { return json{{"error", message}}.dump(); }
+
+// The request, and its top-level keys in the order they are written (PyTorch's
+// messages list the arguments of a call in their order).
+json parse_request(const std::string& text, std::vector<std::string>& order) {
+    return json::parse(text, [&order](int depth, json::parse_event_t event, json& parsed) {
+        if (depth == 1 && event == json::parse_event_t::key) order.push_back(parsed.get<std::string>());
+        return true;
+    });
+}
 
 }  // namespace
 
 std::string run_request(const std::string& text, Impl impl, int& exit_code, std::vector<std::string>* notes) {
     try {
         json request;
+        std::vector<std::string> order;
         try {
-            request = json::parse(text);
+            request = parse_request(text, order);
         } catch (const json::parse_error& e) {
             exit_code = 2;
             return error_text(std::string("bad JSON: ") + e.what());
@@ -596,17 +876,17 @@ std::string run_request(const std::string& text, Impl impl, int& exit_code, std:
         if (!request.is_object()) bad("the request must be a JSON object with an \"op\" key");
         if (!request.contains("op") || !request["op"].is_string()) bad("the request has no \"op\" (a string such as \"conv2d\")");
         const std::string op = request["op"].get<std::string>();
-        const auto found = operations().find(op);
-        if (found == operations().end()) {
+        const OpInfo* info = find_op(op);
+        if (!info) {
             std::string known;
-            for (const auto& [name, _] : operations()) known += (known.empty() ? "" : ", ") + name;
+            for (const OpInfo& o : catalogue()) known += (known.empty() ? "" : ", ") + o.name;
             bad("unknown op '" + op + "' (known: " + known + ")");
         }
-        for (const auto& [key, _] : request.items())
-            if (key != "op" && !found->second.keys.count(key))
-                bad(op + "() got an unexpected keyword argument '" + key + "'");
-        const Request r{op, &request, impl, notes};
-        std::string out = found->second.run(r);
+        Request r{*info, request, order, impl, notes, op};
+        // max pooling with return_indices is PyTorch's max_poolNd_with_indices, which names itself.
+        if (op.rfind("max_pool", 0) == 0 && truthy(r, "return_indices")) r.function = op + "_with_indices";
+        check_forms(r);
+        std::string out = operations().at(op)(r);
         exit_code = 0;
         return out;
     } catch (const convkata::not_implemented& e) {
@@ -624,104 +904,157 @@ std::string run_request(const std::string& text, Impl impl, int& exit_code, std:
     }
 }
 
+// -------------------------------------------------------------- the table
 namespace {
 
-Keyword tensor_key(const std::string& name, const std::string& default_value, const std::string& accepts) {
-    return {name, Keyword::Kind::tensor, default_value, accepts};
-}
-Keyword flag_key(const std::string& name, const std::string& default_value, const std::string& accepts = "bool") {
-    return {name, Keyword::Kind::flag, default_value, accepts};
-}
-Keyword value_key(const std::string& name, const std::string& default_value, const std::string& accepts) {
-    return {name, Keyword::Kind::value, default_value, accepts};
+using Type = Keyword::Type;
+
+// A keyword, its command-line kind and its --help text derived from its type.
+Keyword key(const std::string& name, Type type, const std::string& default_value, int dims = 0, int position = 0,
+            const std::string& wrong_length = "") {
+    Keyword k{name, type, default_value, position, wrong_length, Keyword::Kind::value, ""};
+    const std::string ints = dims <= 1 ? "int" : "int or " + std::to_string(dims) + " ints";
+    switch (type) {
+        case Type::tensor: k.kind = Keyword::Kind::tensor; k.accepts = ""; break;
+        case Type::optional_tensor: k.kind = Keyword::Kind::tensor; k.accepts = "or None"; break;
+        case Type::int_list: k.accepts = dims == 1 ? "int or [int]" : ints; break;
+        case Type::optional_int_list: k.accepts = (dims == 1 ? "int or [int]" : ints) + " or None (: kernel_size)"; break;
+        case Type::conv_padding: k.accepts = (dims == 1 ? "int or [int]" : ints) + ", 'same' or 'valid'"; break;
+        case Type::output_size: k.accepts = "int, or " + std::to_string(dims) + " (int or None: the input's size)"; break;
+        case Type::pad_list: k.accepts = "ints: (left, right) of the last dimension, then of the one before, ..."; break;
+        case Type::integer: k.accepts = "int"; break;
+        case Type::optional_integer: k.accepts = "int or None"; break;
+        case Type::boolean: k.kind = Keyword::Kind::flag; k.accepts = "bool"; break;
+        case Type::truthy: k.kind = Keyword::Kind::flag; k.accepts = "bool"; break;
+        case Type::real: k.accepts = "number"; break;
+        case Type::optional_real: k.accepts = "number or None"; break;
+        case Type::word: k.accepts = "str"; break;
+    }
+    return k;
 }
 
-// The keywords a convolution shares, for S spatial dimensions.
-std::vector<Keyword> conv_keys(int s, const std::string& input, const std::string& weight) {
-    const std::string per_dim = s == 1 ? "int" : "int or " + std::to_string(s) + " ints";
-    return {tensor_key("input", "", input),
-            tensor_key("weight", "", weight),
-            tensor_key("bias", "None", "[C_out]"),
-            value_key("stride", "1", per_dim),
-            value_key("padding", "0", per_dim + ", 'same' or 'valid'"),
-            value_key("dilation", "1", per_dim),
-            value_key("groups", "1", "int")};
+std::string conv_length(const std::string& name, int dims) {
+    return "expected " + name + " to be a single integer value or a list of " + std::to_string(dims) +
+           " values to match the convolution dimensions, but got " + name + "={list}";
 }
 
-std::vector<Keyword> conv_transpose_keys(int s, const std::string& input, const std::string& weight) {
-    const std::string per_dim = s == 1 ? "int" : "int or " + std::to_string(s) + " ints";
-    return {tensor_key("input", "", input),
-            tensor_key("weight", "", weight),
-            tensor_key("bias", "None", "[C_out]"),
-            value_key("stride", "1", per_dim),
-            value_key("padding", "0", per_dim),
-            value_key("output_padding", "0", per_dim),
-            value_key("groups", "1", "int"),
-            value_key("dilation", "1", per_dim)};
+std::vector<Keyword> conv_keys(int dims) {
+    return {key("input", Type::tensor, ""),
+            key("weight", Type::tensor, ""),
+            key("bias", Type::optional_tensor, "None"),
+            key("stride", Type::int_list, "1", dims, 0, conv_length("stride", dims)),
+            key("padding", Type::conv_padding, "0", dims, 0, conv_length("padding", dims)),
+            key("dilation", Type::int_list, "1", dims, 0, conv_length("dilation", dims)),
+            key("groups", Type::integer, "1")};
+}
+
+std::vector<Keyword> conv_transpose_keys(int dims) {
+    return {key("input", Type::tensor, ""),
+            key("weight", Type::tensor, ""),
+            key("bias", Type::optional_tensor, "None"),
+            key("stride", Type::int_list, "1", dims, 0, conv_length("stride", dims)),
+            key("padding", Type::int_list, "0", dims, 0, conv_length("padding", dims)),
+            key("output_padding", Type::int_list, "0", dims, 0, conv_length("output_padding", dims)),
+            key("groups", Type::integer, "1"),
+            key("dilation", Type::int_list, "1", dims, 0, conv_length("dilation", dims))};
+}
+
+// F.max_poolNd calls torch.max_poolNd with positional arguments: its type errors give positions.
+std::vector<Keyword> max_pool_keys(int dims) {
+    const std::string one = "tuple of ints of size 1 but got size {n}";
+    const std::string two = "max_pool2d: {key} must either be a single int, or a tuple of two ints";
+    const auto length = [&](const std::string& name, const std::string& one_text) {
+        return dims == 1 ? "max_pool1d() " + name + " must be " + one_text + one
+                         : replaced(two, "{key}", name);
+    };
+    return {key("input", Type::tensor, "", dims, 1),
+            key("kernel_size", Type::int_list, "", dims, 2, length("kernel_size", "an int, list of ints or ")),
+            key("stride", Type::optional_int_list, "None", dims, 3,
+                dims == 1 ? "max_pool1d() stride must be None, an int, list of ints, or " + one
+                          : "max_pool2d: stride must either be omitted, a single int, or a tuple of two ints"),
+            key("padding", Type::int_list, "0", dims, 4,
+                dims == 1 ? "max_pool1d() padding must be an int, list of ints, or " + one
+                          : "max_pool2d: padding must be either be a single int, or a tuple of two ints"),
+            key("dilation", Type::int_list, "1", dims, 5,
+                dims == 1 ? "max_pool1d() dilation must be an int, list of ints or " + one
+                          : "max_pool2d: dilation must be either a single int, or a tuple of two ints"),
+            key("ceil_mode", Type::boolean, "False", dims, 6),
+            key("return_indices", Type::truthy, "False")};
+}
+
+std::vector<Keyword> avg_pool_keys(int dims) {
+    const auto length = [&](const std::string& name, const std::string& two) {
+        return dims == 1 ? "avg_pool1d() argument '" + name + "' should contain one int (got {n})"
+                         : "avg_pool2d: " + name + " must " + two;
+    };
+    std::vector<Keyword> keys = {
+        key("input", Type::tensor, ""),
+        key("kernel_size", Type::int_list, "", dims, 0, length("kernel_size", "either be a single int, or a tuple of two ints")),
+        key("stride", Type::optional_int_list, "None", dims, 0,
+            length("stride", "either be omitted, a single int, or a tuple of two ints")),
+        key("padding", Type::int_list, "0", dims, 0, length("padding", "either be a single int, or a tuple of two ints")),
+        key("ceil_mode", Type::boolean, "False"),
+        key("count_include_pad", Type::boolean, "True")};
+    if (dims == 2) keys.push_back(key("divisor_override", Type::optional_integer, "None"));
+    return keys;
 }
 
 }  // namespace
 
 const std::vector<OpInfo>& catalogue() {
-    static const std::vector<OpInfo> ops = [] {
-        std::vector<Keyword> conv1d_keys =
-            conv_keys(1, "[N, C_in, L], or unbatched [C_in, L]", "[C_out, C_in/groups, K]");
-        conv1d_keys.push_back(value_key("padding_mode", "zeros", "zeros, reflect, replicate or circular (nn.Conv1d's)"));
-        const std::string one = "int", two = "int or 2 ints";
-        return std::vector<OpInfo>{
-            {"conv1d", 3, "chapter 04 (04_dilation); groups > 1: chapter 06's conv2d (06_groups)",
-             "--input '[[[1, 2, 3, 4, 5]]]' --weight '[[[1, 0, -1]]]' --bias '[0.5]' --padding 1", conv1d_keys},
-            {"conv2d", 4, "chapter 06 (06_groups)",
-             "--input '[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]' --weight '[[[[1, 0], [0, -1]]]]' --padding 1",
-             conv_keys(2, "[N, C_in, H, W], or unbatched [C_in, H, W]", "[C_out, C_in/groups, kH, kW]")},
-            {"conv3d", 5, "the reference (chapter 11's conv3d runs on CUDA)",
-             "--input '[[[[[1, 2], [3, 4]], [[5, 6], [7, 8]]]]]' --weight '[[[[[1, 0], [0, 1]], [[1, 0], [0, 1]]]]]'",
-             conv_keys(3, "[N, C_in, D, H, W], or unbatched [C_in, D, H, W]", "[C_out, C_in/groups, kD, kH, kW]")},
-            {"conv_transpose1d", 3, "chapter 08 (08_transposed)",
-             "--input '[[[1, 2, 3]]]' --weight '[[[1, 1]]]' --stride 2",
-             conv_transpose_keys(1, "[N, C_in, L], or unbatched [C_in, L]", "[C_in, C_out/groups, K]")},
-            {"conv_transpose2d", 4, "chapter 08 (08_transposed)",
-             "--input '[[[[1, 2], [3, 4]]]]' --weight '[[[[1, 1], [1, 1]]]]' --stride 2",
-             conv_transpose_keys(2, "[N, C_in, H, W], or unbatched [C_in, H, W]", "[C_in, C_out/groups, kH, kW]")},
-            {"max_pool1d", 3, "chapter 09 (09_pooling)", "--input '[[[1, 3, 2, 5, 4]]]' --kernel_size 2",
-             {tensor_key("input", "", "[N, C, L], or unbatched [C, L]"), value_key("kernel_size", "", one),
-              value_key("stride", "None", one + " (None: kernel_size)"), value_key("padding", "0", one),
-              value_key("dilation", "1", one), flag_key("ceil_mode", "False"),
-              flag_key("return_indices", "False", "bool (only False: kata try returns the values)")}},
-            {"max_pool2d", 4, "chapter 09 (09_pooling)",
-             "--input '[[[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]]]' --kernel_size 2",
-             {tensor_key("input", "", "[N, C, H, W], or unbatched [C, H, W]"), value_key("kernel_size", "", two),
-              value_key("stride", "None", two + " (None: kernel_size)"), value_key("padding", "0", two),
-              value_key("dilation", "1", two), flag_key("ceil_mode", "False"),
-              flag_key("return_indices", "False", "bool (only False: kata try returns the values)")}},
-            {"avg_pool1d", 3, "chapter 09 (09_pooling)",
-             "--input '[[[1, 2, 3, 4, 5]]]' --kernel_size 2 --padding 1 --count_include_pad false",
-             {tensor_key("input", "", "[N, C, L], or unbatched [C, L]"), value_key("kernel_size", "", one),
-              value_key("stride", "None", one + " (None: kernel_size)"), value_key("padding", "0", one),
-              flag_key("ceil_mode", "False"), flag_key("count_include_pad", "True")}},
-            {"avg_pool2d", 4, "chapter 09 (09_pooling)",
-             "--input '[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]' --kernel_size 2 --stride 1",
-             {tensor_key("input", "", "[N, C, H, W], or unbatched [C, H, W]"), value_key("kernel_size", "", two),
-              value_key("stride", "None", two + " (None: kernel_size)"), value_key("padding", "0", two),
-              flag_key("ceil_mode", "False"), flag_key("count_include_pad", "True"),
-              value_key("divisor_override", "None", "int")}},
-            {"adaptive_avg_pool2d", 4, "chapter 09 (09_pooling)",
-             "--input '[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]' --output_size 2",
-             {tensor_key("input", "", "[N, C, H, W], or unbatched [C, H, W]"),
-              value_key("output_size", "", "int or 2 (int or None: the input's size)")}},
-            {"batch_norm", 0, "chapter 10 (10_batch_norm) for 2-D and 4-D inputs; the reference for 3-D and 5-D",
-             "--input '[[1, 2], [3, 4], [5, 6]]' --running_mean '[0, 0]' --running_var '[1, 1]' --training",
-             {tensor_key("input", "", "[N, C], [N, C, L], [N, C, H, W] or [N, C, D, H, W]"),
-              tensor_key("running_mean", "None", "[C]"), tensor_key("running_var", "None", "[C]"),
-              tensor_key("weight", "None", "[C]"), tensor_key("bias", "None", "[C]"), flag_key("training", "False"),
-              value_key("momentum", "0.1", "number"), value_key("eps", "1e-05", "number")}},
-            {"pad", 0, "chapter 03's pad1d (03_padding)", "--input '[[[1, 2, 3]]]' --pad 2,1 --mode reflect",
-             {tensor_key("input", "", "[N, C, L] (kata try pads 3-D inputs)"),
-              value_key("pad", "", "2 ints: left, right"),
-              value_key("mode", "constant", "constant, reflect, replicate or circular"),
-              value_key("value", "0", "number (only 0: the workbook pads with zeros)")}},
-        };
-    }();
+    static const std::vector<OpInfo> ops = {
+        {"conv1d", 3, 1, true, "chapter 04 (04_dilation); groups > 1: chapter 06's conv2d (06_groups)",
+         "--input '[[[1, 2, 3, 4, 5]]]' --weight '[[[1, 0, -1]]]' --bias '[0.5]' --padding 1",
+         [] {
+             auto keys = conv_keys(1);
+             // nn.Conv1d's padding_mode, which F.conv1d does not have: the workbook's conv1d takes it.
+             keys.push_back(key("padding_mode", Type::word, "zeros"));
+             keys.back().accepts = "zeros, reflect, replicate or circular (nn.Conv1d's)";
+             return keys;
+         }()},
+        {"conv2d", 4, 2, true, "chapter 06 (06_groups)",
+         "--input '[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]' --weight '[[[[1, 0], [0, -1]]]]' --padding 1", conv_keys(2)},
+        {"conv3d", 5, 3, true, "the reference (chapter 11's conv3d runs on CUDA)",
+         "--input '[[[[[1, 2], [3, 4]], [[5, 6], [7, 8]]]]]' --weight '[[[[[1, 0], [0, 1]], [[1, 0], [0, 1]]]]]'",
+         conv_keys(3)},
+        {"conv_transpose1d", 3, 1, false, "chapter 08 (08_transposed)",
+         "--input '[[[1, 2, 3]]]' --weight '[[[1, 1]]]' --stride 2", conv_transpose_keys(1)},
+        {"conv_transpose2d", 4, 2, false, "chapter 08 (08_transposed)",
+         "--input '[[[[1, 2], [3, 4]]]]' --weight '[[[[1, 1], [1, 1]]]]' --stride 2", conv_transpose_keys(2)},
+        {"max_pool1d", 3, 1, false, "chapter 09 (09_pooling)", "--input '[[[1, 3, 2, 5, 4]]]' --kernel_size 2",
+         max_pool_keys(1)},
+        {"max_pool2d", 4, 2, false, "chapter 09 (09_pooling)",
+         "--input '[[[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]]]' --kernel_size 2 "
+         "--return_indices",
+         max_pool_keys(2)},
+        {"avg_pool1d", 3, 1, false, "chapter 09 (09_pooling)",
+         "--input '[[[1, 2, 3, 4, 5]]]' --kernel_size 2 --padding 1 --count_include_pad false", avg_pool_keys(1)},
+        {"avg_pool2d", 4, 2, false, "chapter 09 (09_pooling)",
+         "--input '[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]' --kernel_size 2 --stride 1", avg_pool_keys(2)},
+        {"adaptive_avg_pool2d", 4, 2, false, "chapter 09 (09_pooling)",
+         "--input '[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]' --output_size 2",
+         {key("input", Type::tensor, "", 2, 1),
+          key("output_size", Type::output_size, "", 2, 2, "adaptive_avg_pool2d: output_size must be 2")}},
+        // F.batch_norm calls torch.batch_norm(input, weight, bias, running_mean, running_var, training,
+        // momentum, eps): its type errors give those positions.
+        {"batch_norm", 0, 0, false, "chapter 10 (10_batch_norm) for 2-D and 4-D inputs; the reference for 3-D and 5-D",
+         "--input '[[1, 2], [3, 4], [5, 6]]' --running_mean '[0, 0]' --running_var '[1, 1]' --training",
+         {key("input", Type::tensor, "", 0, 1), key("running_mean", Type::optional_tensor, "", 0, 4),
+          key("running_var", Type::optional_tensor, "", 0, 5), key("weight", Type::optional_tensor, "None", 0, 2),
+          key("bias", Type::optional_tensor, "None", 0, 3), key("training", Type::boolean, "False", 0, 6),
+          key("momentum", Type::real, "0.1", 0, 7), key("eps", Type::real, "1e-05", 0, 8)}},
+        {"pad", 0, 0, false,
+         "chapter 03's pad1d (03_padding) for a [N, C, L] input padded by two amounts >= 0 (zeros in constant mode); "
+         "the reference otherwise",
+         "--input '[[[1, 2, 3]]]' --pad 2,1 --mode reflect",
+         [] {
+             std::vector<Keyword> keys = {key("input", Type::tensor, ""), key("pad", Type::pad_list, ""),
+                                          key("mode", Type::word, "constant"), key("value", Type::optional_real, "None")};
+             keys[2].accepts = "constant, reflect, replicate or circular";
+             keys[3].accepts = "number or None (0): constant mode's fill";
+             return keys;
+         }()},
+    };
     return ops;
 }
 
@@ -732,6 +1065,12 @@ const OpInfo* find_op(const std::string& name) {
 }
 
 std::string help_text() {
+    std::string ops;
+    for (const OpInfo& op : catalogue()) {
+        std::string keys;
+        for (const Keyword& k : op.keywords) keys += (keys.empty() ? "" : ", ") + k.name;
+        ops += "  " + op.name + "(" + keys + ")\n";
+    }
     return R"(kata-try --json [--impl mine|solution|reference]
 
 Reads one JSON request on stdin and prints the answer on stdout (DESIGN.md):
@@ -740,31 +1079,30 @@ Reads one JSON request on stdin and prints the answer on stdout (DESIGN.md):
   -> {"error": "..."}                            exit 2: bad JSON, unknown op or key, arguments PyTorch refuses
   -> {"error": "... names the chapter ..."}      exit 3: the chapter's function is not implemented yet
 
-Ops and keys (torch.nn.functional's names and defaults):
-  conv1d(input, weight, bias, stride, padding, dilation, groups, padding_mode)
-  conv2d / conv3d(input, weight, bias, stride, padding, dilation, groups)
-  conv_transpose1d / conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)
-  max_pool1d / max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
-  avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad)
-  avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
-  adaptive_avg_pool2d(input, output_size)
-  batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
-      -> adds "running_mean" and "running_var" (tensor or null) to the answer
-  pad(input, pad, mode, value)
+A request is the call F.op(**keys): every form PyTorch 1.13 takes is taken (an int or a list of one
+or of one per dimension, None or [] for a pool's stride, 'same' and 'valid', None for a tensor that
+may be None), and every other is refused with PyTorch's own words. Ops and keys, PyTorch's order
+(kata try OP --help gives each key's forms and default):
+)" + ops + R"(  batch_norm adds "running_mean" and "running_var" (tensor or null) to the answer; max_pool1d/2d
+  with return_indices adds "indices" (each output's argmax: its index in the flattened L or H*W plane).
 
 --impl mine (default) and --impl solution both use the chapter code this build tree links (./kata try
 picks the tree) (build/learner: your chapters;
 build/solutions: the model solutions): conv1d -> ch04 (groups > 1: ch06's conv2d on [N, C, 1, L];
 grouped with a padding_mode other than zeros: the reference),
 conv2d -> ch06, conv_transpose1d/2d -> ch08, pools -> ch09, batch_norm of 2-D and 4-D inputs -> ch10,
-pad of a 3-D input with 2 values -> ch03's pad1d. Everything else, and chapters not built in this
-tree (a note on stderr), uses the reference. --impl reference uses convkata::ref for everything.
-conv3d is always the reference: chapter 11's code runs on CUDA.
+pad of a [N, C, L] input by two amounts >= 0 (zeros in constant mode) -> ch03's pad1d. Everything
+else, and chapters not built in this tree, uses the reference, with a note on stderr saying so.
+--impl reference uses convkata::ref for everything. conv3d is always the reference: chapter 11's
+code runs on CUDA.
 
 Differences from PyTorch, on purpose:
-  - pad: only 3-D inputs with a pad of 2 values, only value=0, and no negative pads (F.pad crops).
-  - conv1d: padding_mode (nn.Conv1d's argument) is accepted; "constant" is not a padding_mode.
-  - max_pool return_indices=True is not supported.
+  - conv1d also takes padding_mode (nn.Conv1d's argument); "constant" is not a padding_mode.
+  - max pooling windows that hold no element of the input (ceil_mode with a dilation that steps over
+    the whole input) are refused, where PyTorch returns -inf and an index outside the input.
+  - circular pad: a pad longer than what is left after cropping is refused (PyTorch refuses most such
+    pads, but returns uninitialised memory when nothing is left).
+  - pad takes inputs of up to 6 dimensions.
   - non-finite results are printed as the strings "nan", "inf", "-inf" (JSON has no such numbers).
 Floats are printed with %.9g, so they read back as the same float32.
 )";
