@@ -176,6 +176,29 @@ TEST_CASE("thread_output: threads past the end do nothing") {
     CHECK(ch::thread_output(1, 0, 8, 8) == -1);
 }
 
+TEST_CASE("launch_config: the lesson's example, 480 outputs in blocks of 256") {
+    // "CUDA in one page": y [2, 4, 3, 4, 5] with kernel 1's launch.
+    const ch::Conv3dParams p = uneven_params();
+    REQUIRE(p.output_count() == 2 * 4 * 3 * 4 * 5);  // 480
+    const ch::LaunchConfig config = ch::launch_config(480, 256);
+    {
+        INFO(kRoundedAt);
+        CHECK(config.grid == 2);  // ceil(480 / 256)
+        CHECK(config.block == 256);
+    }
+    INFO(kGuardAt);
+    CHECK(ch::thread_output(0, 255, 256, 480) == 255);
+    CHECK(ch::thread_output(1, 0, 256, 480) == 256);
+    CHECK(ch::thread_output(1, 223, 256, 480) == 479);
+    CHECK(ch::thread_output(1, 143, 256, 480) == 1 * 256 + 143);  // 399
+    CHECK(ch::unravel_output(399, p) == ch::Voxel{1, 2, 1, 3, 4});
+    int past_end = 0;
+    for (ShapeIndex thread = 0; thread < 256; ++thread) past_end += ch::thread_output(1, thread, 256, 480) == -1;
+    CHECK(past_end == 32);  // threads 224..255 of block 1
+    CHECK(ch::thread_output(1, 224, 256, 480) == -1);
+    CHECK(ch::thread_output(1, 255, 256, 480) == -1);
+}
+
 TEST_CASE("grid_coverage: counts the threads of every output") {
     // Enough blocks: every output once, and nothing written past the end.
     for (ShapeIndex total : {1, 9, 63, 64, 65, 1000}) {
