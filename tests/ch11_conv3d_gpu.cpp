@@ -176,6 +176,29 @@ TEST_CASE("thread_output: threads past the end do nothing") {
     CHECK(ch::thread_output(1, 0, 8, 8) == -1);
 }
 
+TEST_CASE("launch_config: the lesson's example, 480 outputs in blocks of 256") {
+    // "CUDA in one page": y [2, 4, 3, 4, 5] with kernel 1's launch.
+    const ch::Conv3dParams p = uneven_params();
+    REQUIRE(p.output_count() == 2 * 4 * 3 * 4 * 5);  // 480
+    const ch::LaunchConfig config = ch::launch_config(480, 256);
+    {
+        INFO(kRoundedAt);
+        CHECK(config.grid == 2);  // ceil(480 / 256)
+        CHECK(config.block == 256);
+    }
+    INFO(kGuardAt);
+    CHECK(ch::thread_output(0, 255, 256, 480) == 255);
+    CHECK(ch::thread_output(1, 0, 256, 480) == 256);
+    CHECK(ch::thread_output(1, 223, 256, 480) == 479);
+    CHECK(ch::thread_output(1, 143, 256, 480) == 1 * 256 + 143);  // 399
+    CHECK(ch::unravel_output(399, p) == ch::Voxel{1, 2, 1, 3, 4});
+    int past_end = 0;
+    for (ShapeIndex thread = 0; thread < 256; ++thread) past_end += ch::thread_output(1, thread, 256, 480) == -1;
+    CHECK(past_end == 32);  // threads 224..255 of block 1
+    CHECK(ch::thread_output(1, 224, 256, 480) == -1);
+    CHECK(ch::thread_output(1, 255, 256, 480) == -1);
+}
+
 TEST_CASE("grid_coverage: counts the threads of every output") {
     // Enough blocks: every output once, and nothing written past the end.
     for (ShapeIndex total : {1, 9, 63, 64, 65, 1000}) {
@@ -310,14 +333,56 @@ TEST_CASE("unravel_index: the arg-max voxel of a channel-mixing scene") {
     CHECK(ch::unravel_index(best, {2, 3, 5, 6, 7}) == std::vector<Index>{1, 2, 3, 1, 5});
 }
 
-TEST_CASE("kernel_size_for: the kernels that reach the lesson's targets") {
-    CHECK(ch::kernel_size_for(30, 16) == Size3(15));                       // 30 - 15 + 1 = 16
-    CHECK(ch::kernel_size_for(64, 4) == Size3(61));                        // 64 - 61 + 1 = 4
-    CHECK(ch::kernel_size_for({64, 30, 100}, {4, 16, 30}, {1, 1, 3}) == Size3(61, 15, 11));
+TEST_CASE("smallest_kernel_size_for: the kernels that reach the lesson's targets") {
+    CHECK(ch::smallest_kernel_size_for(30, 16) == Size3(15));  // 30 - 15 + 1 = 16
+    CHECK(ch::smallest_kernel_size_for(64, 4) == Size3(61));   // 64 - 61 + 1 = 4
+    CHECK(ch::smallest_kernel_size_for({64, 30, 100}, {4, 16, 30}, {1, 1, 3}) == Size3(61, 15, 11));
     CHECK(output_size(100, 11, 3) == 30);  // the smallest of 11, 12, 13
-    CHECK(ch::kernel_size_for(10, 10, 1, 1) == Size3(3));                  // padding 1 keeps the size
-    CHECK(ch::kernel_size_for(20, 5, 1, 0, 3) == Size3(6));                // 3*(6-1)+1 = 16 = 20 - 5 + 1
-    CHECK_REFUSES(ch::kernel_size_for(10, 20), "kernel_size_for", "10", "20");
+    CHECK(ch::smallest_kernel_size_for(10, 10, 1, 1) == Size3(3));    // padding 1 keeps the size
+    CHECK(ch::smallest_kernel_size_for(20, 5, 1, 0, 3) == Size3(6));  // 3*(6-1)+1 = 16 = 20 - 5 + 1
+    CHECK_REFUSES(ch::smallest_kernel_size_for(10, 20), "smallest_kernel_size_for", "10", "20");
+}
+
+TEST_CASE("smallest_kernel_size_for: the first of chapter 04's list in every dimension") {
+    // ref::kernel_size_for is chapter 04's contract: every K that maps in to
+    // out, smallest first, empty when none does.
+    REQUIRE(ch::smallest_kernel_size_for(30, 16) == Size3(15));  // one message, not sixty, while it is unwritten
+    Rng rng(1108);
+    int found = 0, refused = 0;
+    for (int trial = 0; trial < 60; ++trial) {
+        // Every other trial asks for sizes some kernel reaches; the others for any size.
+        const bool reachable = trial % 2 == 0;
+        Size3 in = 1, out = 1, stride = 1, padding = 0, dilation = 1;
+        for (int k = 0; k < 3; ++k) {
+            in[k] = rng.integer(1, 40);
+            stride[k] = rng.integer(1, 4);
+            padding[k] = rng.integer(0, 3);
+            dilation[k] = rng.integer(1, 3);
+            const Index largest = (in[k] + 2 * padding[k] - 1) / dilation[k] + 1;  // the last K whose extent fits
+            out[k] = reachable ? output_size(in[k], rng.integer(1, largest), stride[k], padding[k], dilation[k])
+                               : rng.integer(1, in[k] + 2 * padding[k]);
+        }
+        Size3 expected = 1;
+        bool none = false;
+        for (int k = 0; k < 3; ++k) {
+            const std::vector<Index> all = ref::kernel_size_for(in[k], out[k], stride[k], padding[k], dilation[k]);
+            if (all.empty()) none = true;
+            else expected[k] = all.front();
+        }
+        CAPTURE(trial);
+        INFO("in " << in.to_string() << ", out " << out.to_string() << ", stride " << stride.to_string()
+                   << ", padding " << padding.to_string() << ", dilation " << dilation.to_string());
+        if (none) {
+            CHECK_REFUSES(ch::smallest_kernel_size_for(in, out, stride, padding, dilation), "smallest_kernel_size_for");
+            ++refused;
+        } else {
+            CHECK(ch::smallest_kernel_size_for(in, out, stride, padding, dilation) == expected);
+            ++found;
+        }
+    }
+    // The sweep reaches both answers.
+    CHECK(found >= 30);
+    CHECK(refused > 10);
 }
 
 // ------------------------------------------- the kernels, on the CPU ---

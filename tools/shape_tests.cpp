@@ -164,6 +164,49 @@ TEST_CASE("shapes and parameter counts as PyTorch 1.13 gives them") {
     CHECK(layer({2, 5, 512}, "Linear(512, 10)").module == "Linear(in_features=512, out_features=10, bias=True)");
 }
 
+// The cost table of chapter 11's lesson ("What a 3-D convolution costs"),
+// printed by bench/conv3d_costs.py: the experiment (one output channel) and
+// the five workloads of bench/conv3d_bench.cu (seven). kata shape gives the
+// shapes and the MACs; the lesson's assumptions give the rest: FP32, no bias,
+// each tensor read or written once, so bytes = 4 * (input + weight + output).
+TEST_CASE("chapter 11's cost table: outputs, MACs, bytes and FLOP per byte of each row") {
+    struct Row {
+        Index side, out_channels, kernel, stride;  // input [1, 7, side, side, side]
+        Index out, macs, bytes;
+        Index intensity_x10, shown_to_x10;  // FLOP/byte as the lesson rounds it: to 10 (a whole number) or 1 (a tenth)
+    };
+    const std::vector<Row> rows = {
+        {100, 1, 50, 1, 51, 116'069'625'000, 32'030'604, 72'470, 10},           // the experiment: 7 247
+        {100, 7, 13, 3, 30, 2'906'631'000, 29'186'612, 1'990, 10},               // 199
+        {100, 7, 50, 1, 51, 812'487'375'000, 56'214'228, 289'070, 10},           // 28 907
+        {500, 7, 10, 1, 491, 5'800'167'779'000, 6'814'577'588, 17'020, 10},     // 1 702
+        {500, 7, 100, 10, 41, 3'377'129'000'000, 3'697'929'788, 18'260, 10},   // 1 826
+        {500, 7, 100, 50, 9, 35'721'000'000, 3'696'020'412, 193, 1},           // 19.3
+    };
+    for (const Row& row : rows) {
+        const std::string text = "conv3d(" + std::to_string(row.out_channels) +
+                                 ", kernel_size=" + std::to_string(row.kernel) +
+                                 ", stride=" + std::to_string(row.stride) + ", bias=False)";
+        CAPTURE(text);
+        CAPTURE(row.side);
+        const auto r = layer({1, 7, row.side, row.side, row.side}, text);
+        // out = floor((side - kernel) / stride) + 1
+        CHECK(row.out == (row.side - row.kernel) / row.stride + 1);
+        CHECK(r.output == Shape{1, row.out_channels, row.out, row.out, row.out});
+        const Index outputs = row.out_channels * row.out * row.out * row.out;
+        const Index taps = 7 * row.kernel * row.kernel * row.kernel;  // C * KD * KH * KW
+        CHECK(r.params == row.out_channels * taps);
+        CHECK(r.macs == outputs * taps);
+        CHECK(r.macs == row.macs);
+        const Index bytes = 4 * (7 * row.side * row.side * row.side + r.params + outputs);
+        CHECK(bytes == row.bytes);
+        // |10 * FLOP / bytes - intensity_x10| <= shown_to_x10 / 2, with FLOP = 2 * MACs, in integers.
+        const Index flop = 2 * r.macs;
+        CHECK(20 * flop >= (2 * row.intensity_x10 - row.shown_to_x10) * bytes);
+        CHECK(20 * flop < (2 * row.intensity_x10 + row.shown_to_x10) * bytes);
+    }
+}
+
 TEST_CASE("a stack: each layer reads the previous output, and the totals add up") {
     std::vector<kata_shape::LayerCall> calls;
     for (const char* text : {"conv2d(16, kernel_size=3, padding=1)", "max_pool2d(2)", "conv2d(32, 3, stride=2)"})

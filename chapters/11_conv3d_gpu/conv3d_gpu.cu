@@ -34,11 +34,11 @@ Conv3dParams conv3d_params(const Tensor5& x, const Tensor5& weight, const Option
     KATA_TODO("conv3d_params");
 }
 
-Size3 kernel_size_for(Size3 in, Size3 out, Size3 stride, Size3 padding, Size3 dilation) {
+Size3 smallest_kernel_size_for(Size3 in, Size3 out, Size3 stride, Size3 padding, Size3 dilation) {
     // TODO: per dimension, the smallest K >= 1 with
     // output_size(in, K, stride, padding, dilation) == out; refuse with
-    // invalid("kernel_size_for", ...) naming in and out when there is none.
-    KATA_TODO("kernel_size_for");
+    // invalid("smallest_kernel_size_for", ...) naming in and out when there is none.
+    KATA_TODO("smallest_kernel_size_for");
 }
 
 // ------------------------------------------------------ flat indices ---

@@ -78,8 +78,9 @@ Conv3dParams conv3d_params(const Tensor5& x, const Tensor5& weight, const Option
                            Size3 stride = 1, Size3 padding = 0, Size3 dilation = 1);
 
 // The smallest kernel, per dimension, that maps `in` to `out`:
-// output_size(in, K, stride, padding, dilation) == out. Refuses when none does.
-Size3 kernel_size_for(Size3 in, Size3 out, Size3 stride = 1, Size3 padding = 0, Size3 dilation = 1);
+// output_size(in, K, stride, padding, dilation) == out, that is the first of
+// chapter 04's kernel_size_for list. Refuses when that list is empty.
+Size3 smallest_kernel_size_for(Size3 in, Size3 out, Size3 stride = 1, Size3 padding = 0, Size3 dilation = 1);
 
 // ------------------------------------------------------ flat indices ---
 

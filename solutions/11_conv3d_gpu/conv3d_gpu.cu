@@ -64,11 +64,11 @@ Conv3dParams conv3d_params(const Tensor5& x, const Tensor5& weight, const Option
     return p;
 }
 
-Size3 kernel_size_for(Size3 in, Size3 out, Size3 stride, Size3 padding, Size3 dilation) {
+Size3 smallest_kernel_size_for(Size3 in, Size3 out, Size3 stride, Size3 padding, Size3 dilation) {
     Size3 kernel = 1;
     for (int k = 0; k < 3; ++k) {
         if (in[k] < 1 || out[k] < 1 || stride[k] < 1 || dilation[k] < 1 || padding[k] < 0) {
-            invalid("kernel_size_for", "sizes, stride and dilation must be positive and padding non-negative");
+            invalid("smallest_kernel_size_for", "sizes, stride and dilation must be positive and padding non-negative");
         }
         // The output only shrinks as the kernel grows: try them in order.
         const Index padded = in[k] + 2 * padding[k];
@@ -80,7 +80,7 @@ Size3 kernel_size_for(Size3 in, Size3 out, Size3 stride, Size3 padding, Size3 di
             }
         }
         if (found == 0) {
-            invalid("kernel_size_for", "no kernel maps ", in[k], " to ", out[k], " with stride ", stride[k],
+            invalid("smallest_kernel_size_for", "no kernel maps ", in[k], " to ", out[k], " with stride ", stride[k],
                     ", padding ", padding[k], ", dilation ", dilation[k], " (dimension ", "DHW"[k], ")");
         }
         kernel[k] = found;

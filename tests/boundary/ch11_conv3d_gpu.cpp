@@ -17,7 +17,7 @@ KATA_REMOTE(Conv3dParams, conv3d_params,
             (const Tensor5& x, const Tensor5& weight, const OptionalBias& bias, Size3 stride, Size3 padding,
              Size3 dilation),
             (x, weight, bias, stride, padding, dilation))
-KATA_REMOTE(Size3, kernel_size_for, (Size3 in, Size3 out, Size3 stride, Size3 padding, Size3 dilation),
+KATA_REMOTE(Size3, smallest_kernel_size_for, (Size3 in, Size3 out, Size3 stride, Size3 padding, Size3 dilation),
             (in, out, stride, padding, dilation))
 KATA_REMOTE(ShapeIndex, output_index,
             (ShapeIndex n, ShapeIndex oc, ShapeIndex d, ShapeIndex h, ShapeIndex w, const Conv3dParams& p),
