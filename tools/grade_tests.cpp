@@ -538,6 +538,11 @@ TEST_CASE("grade-class: an early exit, a fake summary, a hang, a crash score exa
                  forge + " std::quick_exit(0);"));
   put(subs / "cheats-b", "02_stride", "stride.cpp",
       "#include <csignal>\n" + inject(stride, "Tensor3 conv1d(", "::kill(999999, SIGKILL);"));
+  // The test framework's state, reached by name from a function the tests call:
+  // the chapter's own program has no doctest to reach, so it does not link.
+  put(subs / "cheats-c", "01_conv1d", "conv1d.cpp",
+      "namespace doctest { namespace detail { extern int g_cs; } }\n" +
+          inject(conv1d, "Index parameter_count(", "doctest::detail::g_cs = 0;"));
   put(subs / "cheats-c", "02_stride", "stride.cpp",
       inject(stride, "Tensor3 conv1d(", "for (;;) { char* p = new char[1 << 26]; p[0] = 1; }"));
   put(subs / "twin-cheats", "01_conv1d", "conv1d.cpp",
@@ -578,6 +583,8 @@ TEST_CASE("grade-class: an early exit, a fake summary, a hang, a crash score exa
     CHECK(grades.at("static-forge").at(ch) == "0");
   }
   CHECK(grades.at("cheats-c").at("ch02") == grades.at("twin-cheats").at("ch02"));
+  CHECK(grades.at("cheats-c").at("ch01") == "0");  // what the shipped stub scores
+  CHECK(read_text(out / "cheats-c" / "feedback.md").find("does not compile") != std::string::npos);
   // A forbidden call is named in the feedback.
   const std::string cheats = read_text(out / "cheats-a" / "results.json");
   CHECK(cheats.find("it called `openat`") != std::string::npos);
