@@ -21,7 +21,7 @@ struct Common {
   std::string points;
   std::string work;
   double build_timeout = 600, test_timeout = 60, startup_timeout = 20, chapter_budget = 900;
-  bool no_source_check = false, require_gpu = false;
+  bool no_source_check = false, gpu_tests = false;
   std::string build_type = "RelWithDebInfo";
   bool build_type_given = false;
 };
@@ -41,7 +41,9 @@ void add_common(CLI::App* command, Common& c) {
       ->check(CLI::PositiveNumber);
   command->add_flag("--no-source-check", c.no_source_check,
                     "Run code that calls exit, getenv, system, the reference... (by default such a chapter scores 0)");
-  command->add_flag("--require-gpu", c.require_gpu, "Count the GPU tests even without a CUDA device (they score 0)");
+  command->add_flag("--gpu-tests,--require-gpu", c.gpu_tests,
+                    "Count chapter 11's GPU tests, which run the submitted code in their own process: for work you "
+                    "trust (without a CUDA device they score 0)");
   command->add_option("--build-type", c.build_type, "CMAKE_BUILD_TYPE of the grading trees")
       ->capture_default_str()
       ->each([&c](const std::string&) { c.build_type_given = true; });
@@ -67,7 +69,7 @@ Settings settings_from(const fs::path& root, const Common& c) {
   s.startup_timeout = c.startup_timeout;
   s.chapter_budget = c.chapter_budget;
   s.source_check = !c.no_source_check;
-  s.require_gpu = c.require_gpu;
+  s.gpu_tests = c.gpu_tests;
   // --build-type, else $KATA_GRADE_BUILD_TYPE, else RelWithDebInfo.
   const char* env_type = std::getenv("KATA_GRADE_BUILD_TYPE");
   s.build_type = c.build_type_given || !env_type || !*env_type ? c.build_type : std::string(env_type);

@@ -361,14 +361,18 @@ void Workspace::State::read_tests() {
     }
     chapters.push_back(chapter);
   }
-  // GPU tests: without a device they could only ever be skipped.
-  const bool device = run({"nvidia-smi", "-L"}, 30).succeeded();
-  if (!device && !settings.require_gpu) {
+  // GPU tests call the chapter's CUDA code in their own process (the CUDA
+  // runtime cannot run under the boundary's confinement), where submitted code
+  // could forge a pass: they count only when the instructor trusts the work.
+  if (!settings.gpu_tests) {
     const auto gpu = std::count_if(tests.begin(), tests.end(), [](const TestCase& t) { return t.gpu; });
     if (gpu > 0) {
       tests.erase(std::remove_if(tests.begin(), tests.end(), [](const TestCase& t) { return t.gpu; }), tests.end());
+      const bool device = run({"nvidia-smi", "-L"}, 30).succeeded();
       notes.push_back(plural(static_cast<std::size_t>(gpu), "GPU test is", "GPU tests are") +
-                      " not part of this grade: this machine has no CUDA device (--require-gpu counts them, as 0)");
+                      " not part of this grade: they run the submitted code in their own process" +
+                      (device ? "" : ", and this machine has no CUDA device") +
+                      " (--gpu-tests counts them, for work you trust" + (device ? ")" : "; here they score 0)"));
     }
   }
 }

@@ -23,7 +23,7 @@ struct Settings {
   double startup_timeout = 20;           // seconds for a test program to list its tests
   double chapter_budget = 900;           // seconds for all of a chapter's tests
   bool source_check = true;              // refuse code that uses what could defeat the grader
-  bool require_gpu = false;              // grade the GPU tests even without a device (they score 0)
+  bool gpu_tests = false;              // --gpu-tests: count the GPU tests (in process: trusted work only)
   int test_jobs = 1;                     // tests run at once within one submission
   std::string build_type = "RelWithDebInfo";  // of the grading trees (the tests' own use None: fastest to build)
   std::function<void(const std::string&)> log;  // progress, for the instructor
