@@ -92,12 +92,6 @@ std::vector<Index> int_values(const json& v) {
     return out;
 }
 
-std::string list_text(const std::vector<Index>& values) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
-    return s + "]";
-}
-
 std::string replaced(std::string text, const std::string& what, const std::string& with) {
     for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + with.size()))
         text.replace(at, what.size(), with);
@@ -262,7 +256,7 @@ double number(const Request& r, const std::string& key, double fallback) {
         message = "max_pool1d() argument '" + k.name + "' should contain one int (got {n})";
     if (r.info.overloaded && r.has("padding") && r.at("padding") == "same" && k.name != "padding")
         message = k.name + " cannot broadcast to " + std::to_string(r.info.dims) + " dimensions";
-    message = replaced(replaced(message, "{n}", std::to_string(values.size())), "{list}", list_text(values));
+    message = replaced(replaced(message, "{n}", std::to_string(values.size())), "{list}", convkata::shape_string(values));
     bad(message.rfind(r.op(), 0) == 0 ? message : r.op() + ": " + message);
 }
 
@@ -330,6 +324,11 @@ JsonTensor json_tensor(const Request& r, const std::string& key) {
         count *= n;
     }
     for (const json& x : v["data"]) {
+        // JSON has no NaN or infinity: they come as the strings the answers print them as.
+        if (x == "nan" || x == "inf" || x == "-inf") {
+            t.data.push_back(x == "nan" ? NAN : x == "inf" ? INFINITY : -INFINITY);
+            continue;
+        }
         if (!x.is_number()) bad(r.op() + "(): argument '" + key + "' has a non-number in its data: " + x.dump());
         t.data.push_back(x.get<float>());
     }
@@ -1103,7 +1102,7 @@ Differences from PyTorch, on purpose:
   - circular pad: a pad longer than what is left after cropping is refused (PyTorch refuses most such
     pads, but returns uninitialised memory when nothing is left).
   - pad takes inputs of up to 6 dimensions.
-  - non-finite results are printed as the strings "nan", "inf", "-inf" (JSON has no such numbers).
+  - non-finite values are read and printed as the strings "nan", "inf", "-inf" (JSON has no such numbers).
 Floats are printed with %.9g, so they read back as the same float32.
 )";
 }

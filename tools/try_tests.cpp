@@ -362,6 +362,12 @@ TEST_CASE("kata try --json: return_indices adds the argmax of every window, and 
     REQUIRE(code == 0);
     CHECK(pooled["data"] == json::parse("[3, 4]"));
     CHECK(pooled["indices"]["data"] == json::parse("[1, 3]"));
+    // NaN and the infinities go in as they come out: as strings.
+    const json inf = json::parse(kata_try::run_request(
+        R"({"op": "max_pool1d", "input": {"shape": [1, 1, 4], "data": ["-inf", "nan", 1, "inf"]}, "kernel_size": 2})",
+        kata_try::Impl::reference, code));
+    REQUIRE(code == 0);
+    CHECK(inf["data"] == json::parse(R"(["nan", "inf"])"));
     // Python's truth: [] is false.
     const json plain = json::parse(kata_try::run_request(with("max_pool1d", "return_indices", "[]").dump(), kata_try::Impl::reference, code));
     CHECK_FALSE(plain.contains("indices"));
