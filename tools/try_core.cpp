@@ -959,24 +959,22 @@ std::vector<Keyword> conv_transpose_keys(int dims) {
 }
 
 // F.max_poolNd calls torch.max_poolNd with positional arguments: its type errors give positions.
+// Its refusals of a list of another length, word for word (PyTorch's wording varies).
 std::vector<Keyword> max_pool_keys(int dims) {
-    const std::string one = "tuple of ints of size 1 but got size {n}";
-    const std::string two = "max_pool2d: {key} must either be a single int, or a tuple of two ints";
-    const auto length = [&](const std::string& name, const std::string& one_text) {
-        return dims == 1 ? "max_pool1d() " + name + " must be " + one_text + one
-                         : replaced(two, "{key}", name);
-    };
+    const bool one = dims == 1;
     return {key("input", Type::tensor, "", dims, 1),
-            key("kernel_size", Type::int_list, "", dims, 2, length("kernel_size", "an int, list of ints or ")),
+            key("kernel_size", Type::int_list, "", dims, 2,
+                one ? "max_pool1d() kernel_size must be an int, list of ints or tuple of ints of size 1 but got size {n}"
+                    : "max_pool2d: kernel_size must either be a single int, or a tuple of two ints"),
             key("stride", Type::optional_int_list, "None", dims, 3,
-                dims == 1 ? "max_pool1d() stride must be None, an int, list of ints, or " + one
-                          : "max_pool2d: stride must either be omitted, a single int, or a tuple of two ints"),
+                one ? "max_pool1d() stride must be None, an int, list of ints, or tuple of ints of size 1 but got size {n}"
+                    : "max_pool2d: stride must either be omitted, a single int, or a tuple of two ints"),
             key("padding", Type::int_list, "0", dims, 4,
-                dims == 1 ? "max_pool1d() padding must be an int, list of ints, or " + one
-                          : "max_pool2d: padding must be either be a single int, or a tuple of two ints"),
+                one ? "max_pool1d() padding must be an int, list of ints, or tuple of ints of size 1 but got size {n}"
+                    : "max_pool2d: padding must be either be a single int, or a tuple of two ints"),
             key("dilation", Type::int_list, "1", dims, 5,
-                dims == 1 ? "max_pool1d() dilation must be an int, list of ints or " + one
-                          : "max_pool2d: dilation must be either a single int, or a tuple of two ints"),
+                one ? "max_pool1d() dilation must be an int, list of ints or tuple of ints of size 1 but got size {n}"
+                    : "max_pool2d: dilation must be either a single int, or a tuple of two ints"),
             key("ceil_mode", Type::boolean, "False", dims, 6),
             key("return_indices", Type::truthy, "False")};
 }
