@@ -297,6 +297,18 @@ std::optional<std::array<Index, S>> optional_sizes(const Request& r, const std::
     return sizes<S>(r, key, 0);
 }
 
+std::optional<Index> optional_size1(const Request& r, const std::string& key) {
+    const auto s = optional_sizes<1>(r, key);
+    if (!s) return std::nullopt;
+    return (*s)[0];
+}
+
+std::optional<convkata::Size2> optional_size2(const Request& r, const std::string& key) {
+    const auto s = optional_sizes<2>(r, key);
+    if (!s) return std::nullopt;
+    return size_of<2>(*s);
+}
+
 std::string padding_word(const Request& r) {
     if (!r.has("padding") || !r.at("padding").is_string()) return "";
     const std::string word = r.at("padding").get<std::string>();
@@ -406,6 +418,21 @@ std::string tensor_text(const Eigen::Tensor<Scalar, R, Eigen::RowMajor>& t, bool
 }
 
 std::string optional_text(const std::optional<Tensor1>& t) { return t ? tensor_text(*t) : "null"; }
+
+// A tensor's answer with more keys beside "shape" and "data" (indices, running statistics).
+std::string with_keys(std::string answer, const std::vector<std::pair<std::string, std::string>>& keys) {
+    answer.pop_back();  // the closing brace
+    for (const auto& [key, text] : keys) answer += ", \"" + key + "\": " + text;
+    return answer + "}";
+}
+
+// f.template operator()<R>() for R == rank, R in [R, Hi]; nothing for another rank.
+template <int R, int Hi, typename F>
+std::optional<std::string> for_rank(std::size_t rank, const F& f) {
+    if (rank == static_cast<std::size_t>(R)) return f.template operator()<R>();
+    if constexpr (R < Hi) return for_rank<R + 1, Hi>(rank, f);
+    return std::nullopt;
+}
 
 // Whether the chapter's code is used, with a note when it is not built here.
 bool use_chapter(const Request& r, bool built, const std::string& chapter, const std::string& what) {
@@ -563,10 +590,8 @@ std::string conv_transpose2d(const Request& r) {
 // A max pooling's answer: the values, and with return_indices the argmax of each window.
 template <int R>
 std::string pooled_text(const Tensor<R>& y, const convkata::IndexTensor<R>* indices, bool unbatched) {
-    std::string s = tensor_text(y, unbatched);
-    if (!indices) return s;
-    s.pop_back();
-    return s + ", \"indices\": " + tensor_text(*indices, unbatched) + "}";
+    const std::string values = tensor_text(y, unbatched);
+    return indices ? with_keys(values, {{"indices", tensor_text(*indices, unbatched)}}) : values;
 }
 
 // PyTorch 1.13's max_pool1d on a CPU tensor, without return_indices, takes
@@ -591,8 +616,7 @@ std::string max_pool1d(const Request& r) {
     bool unbatched = false;
     const auto x = batched_input<3>(r, unbatched);
     const Index k = sizes<1>(r, "kernel_size", 0)[0];
-    const auto s = optional_sizes<1>(r, "stride");
-    const std::optional<Index> stride = s ? std::optional<Index>((*s)[0]) : std::nullopt;
+    const std::optional<Index> stride = optional_size1(r, "stride");
     const Index padding = sizes<1>(r, "padding", 0)[0], dilation = sizes<1>(r, "dilation", 1)[0];
     const bool ceil = boolean(r, "ceil_mode", false), indices = truthy(r, "return_indices");
     if (!indices)
@@ -608,11 +632,6 @@ std::string max_pool1d(const Request& r) {
     return pooled_text(y.first, indices ? &y.second : nullptr, unbatched);
 }
 
-std::optional<convkata::Size2> optional_size2(const Request& r, const std::string& key) {
-    const auto s = optional_sizes<2>(r, key);
-    if (!s) return std::nullopt;
-    return size_of<2>(*s);
-}
 
 std::string max_pool2d(const Request& r) {
     bool unbatched = false;
@@ -636,8 +655,7 @@ std::string avg_pool1d(const Request& r) {
     bool unbatched = false;
     const auto x = batched_input<3>(r, unbatched);
     const Index k = sizes<1>(r, "kernel_size", 0)[0];
-    const auto s = optional_sizes<1>(r, "stride");
-    const std::optional<Index> stride = s ? std::optional<Index>((*s)[0]) : std::nullopt;
+    const std::optional<Index> stride = optional_size1(r, "stride");
     const Index padding = sizes<1>(r, "padding", 0)[0];
     const bool ceil = boolean(r, "ceil_mode", false), include = boolean(r, "count_include_pad", true);
     Tensor<3> y;
@@ -771,23 +789,15 @@ std::string batch_norm_rank(const Request& r, const JsonTensor& input) {
         mean_after = result.running_mean;
         var_after = result.running_var;
     }
-    std::string s = tensor_text(y);
-    s.pop_back();
-    return s + ", \"running_mean\": " + optional_text(mean_after) + ", \"running_var\": " + optional_text(var_after) +
-           "}";
+    return with_keys(tensor_text(y), {{"running_mean", optional_text(mean_after)}, {"running_var", optional_text(var_after)}});
 }
 
 std::string batch_norm(const Request& r) {
     const JsonTensor input = json_tensor(r, "input");
-    switch (input.shape.size()) {
-        case 2: return batch_norm_rank<2>(r, input);
-        case 3: return batch_norm_rank<3>(r, input);
-        case 4: return batch_norm_rank<4>(r, input);
-        case 5: return batch_norm_rank<5>(r, input);
-        default:
-            bad("batch_norm: expected 2D, 3D, 4D or 5D input (got " + std::to_string(input.shape.size()) +
-                "D input of shape " + convkata::shape_string(input.shape) + ")");
-    }
+    if (auto answer = for_rank<2, 5>(input.shape.size(), [&]<int R>() { return batch_norm_rank<R>(r, input); }))
+        return *answer;
+    bad("batch_norm: expected 2D, 3D, 4D or 5D input (got " + std::to_string(input.shape.size()) +
+        "D input of shape " + convkata::shape_string(input.shape) + ")");
 }
 
 template <int R>
@@ -816,17 +826,10 @@ std::string pad(const Request& r) {
     if (mode != "constant" && mode != "reflect" && mode != "replicate" && mode != "circular")
         bad("pad: Unrecognised padding mode " + mode);  // before pad1d, whose PadMode also knows "zeros"
     const std::optional<double> value = r.has("value") ? std::optional<double>(number(r, "value", 0)) : std::nullopt;
-    switch (input.shape.size()) {
-        case 1: return pad_rank<1>(r, input, amounts, mode, value);
-        case 2: return pad_rank<2>(r, input, amounts, mode, value);
-        case 3: return pad_rank<3>(r, input, amounts, mode, value);
-        case 4: return pad_rank<4>(r, input, amounts, mode, value);
-        case 5: return pad_rank<5>(r, input, amounts, mode, value);
-        case 6: return pad_rank<6>(r, input, amounts, mode, value);
-        default:
-            bad("pad: kata try pads tensors of 1 to 6 dimensions, but got " + std::to_string(input.shape.size()) +
-                "D input of shape " + convkata::shape_string(input.shape));
-    }
+    const auto padded = [&]<int R>() { return pad_rank<R>(r, input, amounts, mode, value); };
+    if (auto answer = for_rank<1, 6>(input.shape.size(), padded)) return *answer;
+    bad("pad: kata try pads tensors of 1 to 6 dimensions, but got " + std::to_string(input.shape.size()) +
+        "D input of shape " + convkata::shape_string(input.shape));
 }
 
 using Operation = std::function<std::string(const Request&)>;
