@@ -66,6 +66,28 @@ Tensor<R> grow(const Tensor<R>& x, int dim, Index left, Index right, const std::
 // The dimension that pad[2k], pad[2k+1] apply to: the last first.
 int padded_dim(int rank, std::size_t k) { return rank - 1 - static_cast<int>(k); }
 
+// The elements an amount adds (when > 0) and removes (when < 0).
+Index added(Index amount) { return std::max<Index>(amount, 0); }
+Index removed(Index amount) { return std::max<Index>(-amount, 0); }
+
+// Every padded dimension grown by its positive amounts, in `mode`.
+template <int R>
+Tensor<R> grow_all(Tensor<R> y, const std::vector<Index>& pad, const std::string& mode) {
+    for (std::size_t k = 0; k < pad.size() / 2; ++k) y = grow(y, padded_dim(R, k), added(pad[2 * k]), added(pad[2 * k + 1]), mode);
+    return y;
+}
+
+// Every padded dimension cut by its negative amounts.
+template <int R>
+Tensor<R> crop_all(Tensor<R> y, const std::vector<Index>& pad) {
+    for (std::size_t k = 0; k < pad.size() / 2; ++k) {
+        const int dim = padded_dim(R, k);
+        const Index left = removed(pad[2 * k]), right = removed(pad[2 * k + 1]);
+        y = slice(y, dim, left, y.dimension(dim) - left - right);
+    }
+    return y;
+}
+
 // PyTorch 1.13 checks a non-constant pad's input for empty dimensions in two
 // ways: reflect in 1-D and 2-D wants every dimension but the first non-empty;
 // replicate, and reflect in 3-D, allow an empty batch only.
@@ -87,21 +109,18 @@ void check_not_empty(const Tensor<R>& x, const std::string& mode, int dims) {
 
 template <int R>
 Tensor<R> constant_pad(const Tensor<R>& x, const std::vector<Index>& pad, double value) {
-    // Negative amounts crop first, dimension by dimension, as PyTorch's narrow does.
-    Tensor<R> cropped = x;
+    // Negative amounts crop first, as PyTorch's narrow does; positive ones then fill.
     bool grows = false;
     for (std::size_t k = 0; k < pad.size() / 2; ++k) {
         const int dim = padded_dim(R, k);
-        const Index left = pad[2 * k], right = pad[2 * k + 1];
-        const Index size = cropped.dimension(dim);
-        const Index cut_left = std::max<Index>(-left, 0), cut_right = std::max<Index>(-right, 0);
-        if (cut_left > size || cut_left + cut_right > size) {
-            invalid("pad", "the input size ", x.dimension(dim), " along dimension ", dim, " cannot lose ", cut_left,
-                    " element(s) on the left and ", cut_right, " on the right (padding (", left, ", ", right, "))");
+        const Index left = pad[2 * k], right = pad[2 * k + 1], size = x.dimension(dim);
+        if (removed(left) + removed(right) > size) {
+            invalid("pad", "the input size ", size, " along dimension ", dim, " cannot lose ", removed(left),
+                    " element(s) on the left and ", removed(right), " on the right (padding (", left, ", ", right, "))");
         }
-        cropped = slice(cropped, dim, cut_left, size - cut_left - cut_right);
         grows = grows || left > 0 || right > 0;
     }
+    const Tensor<R> cropped = crop_all(x, pad);
     if (!grows) return cropped;
     Eigen::array<std::pair<Index, Index>, R> amounts{};
     for (std::size_t k = 0; k < pad.size() / 2; ++k) {
@@ -112,7 +131,7 @@ Tensor<R> constant_pad(const Tensor<R>& x, const std::vector<Index>& pad, double
                     pad[2 * k + 1], " resulted in a negative output size, which is invalid. Check dimension ", dim,
                     " of your input.");
         }
-        amounts[static_cast<std::size_t>(dim)] = {std::max<Index>(pad[2 * k], 0), std::max<Index>(pad[2 * k + 1], 0)};
+        amounts[static_cast<std::size_t>(dim)] = {added(pad[2 * k]), added(pad[2 * k + 1])};
     }
     return cropped.pad(amounts, static_cast<float>(value));
 }
@@ -124,8 +143,6 @@ Tensor<R> circular_pad(const Tensor<R>& x, const std::vector<Index>& pad) {
         invalid("pad", "Invalid padding size, expected ", 2 * (R - 2), " but got ", pad.size(),
                 " (circular padding takes a batched input [N, C, ...] and a pair per dimension after C)");
     }
-    // PyTorch crops first, then wraps what is left: a pad may not reach past it.
-    Tensor<R> y = x;
     for (int k = 0; k < dims; ++k) {
         const int dim = padded_dim(R, static_cast<std::size_t>(k));
         const Index left = pad[2 * k], right = pad[2 * k + 1], size = x.dimension(dim);
@@ -137,19 +154,14 @@ Tensor<R> circular_pad(const Tensor<R>& x, const std::vector<Index>& pad) {
             invalid("pad", "Negative padding value is resulting in an empty dimension: padding (", left, ", ", right,
                     ") of size ", size, " at dimension ", dim, " (circular)");
         }
-        const Index cut_left = std::max<Index>(-left, 0), cut_right = std::max<Index>(-right, 0);
-        const Index kept = size - cut_left - cut_right;
+        const Index kept = size - removed(left) - removed(right);
         if (left > kept || right > kept) {
             invalid("pad", "padding (", left, ", ", right, ") at dimension ", dim, " wraps around the ", kept,
                     " element(s) left after cropping more than once (circular)");
         }
-        y = slice(y, dim, cut_left, kept);
     }
-    for (int k = 0; k < dims; ++k) {
-        const int dim = padded_dim(R, static_cast<std::size_t>(k));
-        y = grow(y, dim, std::max<Index>(pad[2 * k], 0), std::max<Index>(pad[2 * k + 1], 0), "circular");
-    }
-    return y;
+    // PyTorch crops first, then wraps what is left.
+    return grow_all(crop_all(x, pad), pad, "circular");
 }
 
 // reflect and replicate: the positive amounts first, on the whole input, then
@@ -177,17 +189,7 @@ Tensor<R> edge_pad(const Tensor<R>& x, const std::vector<Index>& pad, const std:
         invalid("pad", "input ", shape_string(x), " is too small: every padded dimension of the output would be empty (",
                 mode, ")");
     }
-    Tensor<R> y = x;
-    for (int k = 0; k < dims; ++k) {
-        const int dim = padded_dim(R, static_cast<std::size_t>(k));
-        y = grow(y, dim, std::max<Index>(pad[2 * k], 0), std::max<Index>(pad[2 * k + 1], 0), mode);
-    }
-    for (int k = 0; k < dims; ++k) {
-        const int dim = padded_dim(R, static_cast<std::size_t>(k));
-        const Index cut_left = std::max<Index>(-pad[2 * k], 0), cut_right = std::max<Index>(-pad[2 * k + 1], 0);
-        y = slice(y, dim, cut_left, y.dimension(dim) - cut_left - cut_right);
-    }
-    return y;
+    return crop_all(grow_all(x, pad, mode), pad);
 }
 
 }  // namespace
